@@ -1,0 +1,112 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/netops/netops/pkg/network"
+)
+
+// Reserved folders of a network repo hold other things than plan documents.
+var Reserved = []string{"policies", "charts", "overlays"}
+
+// planFiles lists the YAML files of a repo in lexical order, leaving out dot folders and reserved folders.
+func planFiles(fsys fs.FS, c *errs) []string {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			c.add(network.Pos{File: p}, "", "%s", cleanFSError(err))
+			return nil
+		}
+		if e.IsDir() && p != "." && skipDir(p) {
+			return fs.SkipDir
+		}
+		if !e.IsDir() && isYAML(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		c.add(network.Pos{File: "."}, "", "%s", cleanFSError(err))
+	}
+	return files
+}
+
+func skipDir(p string) bool {
+	base := path.Base(p)
+	if strings.HasPrefix(base, ".") {
+		return true
+	}
+	for _, r := range Reserved {
+		if p == r {
+			return true
+		}
+	}
+	return false
+}
+
+func isYAML(p string) bool { return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") }
+
+func cleanFSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// readDocs parses one file into its YAML documents, or records why it cannot.
+func readDocs(fsys fs.FS, file string, c *errs) []*yaml.Node {
+	b, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		c.add(network.Pos{File: file}, "", "%s", cleanFSError(err))
+		return nil
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		c.add(network.Pos{File: file, Line: 1, Col: 1}, "remove it or rename it so it does not end in .yaml",
+			"not a text file")
+		return nil
+	}
+	return parse(b, file, c)
+}
+
+func parse(b []byte, file string, c *errs) []*yaml.Node {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == io.EOF {
+			return docs
+		}
+		if err != nil {
+			line, msg := yamlError(err)
+			c.add(network.Pos{File: file, Line: line, Col: 1}, "fix the YAML syntax", "%s", msg)
+			return docs
+		}
+		if len(n.Content) > 0 {
+			docs = append(docs, n.Content[0])
+		}
+	}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlError splits a yaml.v3 syntax error into its line and its message.
+func yamlError(err error) (int, string) {
+	msg := err.Error()
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return 1, strings.TrimPrefix(msg, "yaml: ")
+	}
+	line, _ := strconv.Atoi(m[1])
+	return line, "invalid YAML: " + msg[len(m[0]):]
+}

@@ -1,0 +1,145 @@
+package network
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Role is what a network is used for.
+type Role string
+
+// The network roles.
+const (
+	RoleUnused         Role = "unused"         // quarantine: holds no address; a device found here is misconfigured
+	RoleClients        Role = "clients"        // laptops, phones and other common devices
+	RoleIoT            Role = "iot"            // IoT devices
+	RoleInfrastructure Role = "infrastructure" // routers, switches, access points
+	RoleVIP            Role = "vip"            // virtual IPs, such as the API server's haproxy entrypoint
+	RoleLoadBalancer   Role = "loadbalancer"   // holds the MetalLB pools
+	RolePool           Role = "pool"           // one MetalLB address pool
+	RolePod            Role = "pod"            // the cluster's pod CIDR
+	RoleService        Role = "service"        // the cluster's service CIDR
+	RoleVPN            Role = "vpn"            // a VPN's client prefix
+)
+
+// Roles lists every network role.
+var Roles = []Role{RoleUnused, RoleClients, RoleIoT, RoleInfrastructure, RoleVIP, RoleLoadBalancer, RolePool, RolePod, RoleService, RoleVPN}
+
+// UnmarshalText accepts only a known role.
+func (r *Role) UnmarshalText(b []byte) error { return oneOf((*string)(r), string(b), "role", Roles) }
+
+// Exposure says who can reach a pool or a service: the LAN only, or the internet too.
+type Exposure string
+
+// The exposures.
+const (
+	ExposureLAN    Exposure = "lan"
+	ExposureOnline Exposure = "online"
+)
+
+// Exposures lists every exposure.
+var Exposures = []Exposure{ExposureLAN, ExposureOnline}
+
+// UnmarshalText accepts only a known exposure.
+func (e *Exposure) UnmarshalText(b []byte) error {
+	return oneOf((*string)(e), string(b), "exposure", Exposures)
+}
+
+// Access says whether a network is private to its tenant or shared with every tenant.
+type Access string
+
+// The access levels.
+const (
+	AccessPrivate Access = "private"
+	AccessShared  Access = "shared"
+)
+
+// Accesses lists every access level.
+var Accesses = []Access{AccessPrivate, AccessShared}
+
+// UnmarshalText accepts only a known access level.
+func (a *Access) UnmarshalText(b []byte) error {
+	return oneOf((*string)(a), string(b), "access", Accesses)
+}
+
+// Protocol is a transport protocol of a service port.
+type Protocol string
+
+// The protocols.
+const (
+	TCP  Protocol = "TCP"
+	UDP  Protocol = "UDP"
+	SCTP Protocol = "SCTP"
+)
+
+// Protocols lists every protocol.
+var Protocols = []Protocol{TCP, UDP, SCTP}
+
+// UnmarshalText accepts a known protocol in any case and stores it in upper case.
+func (p *Protocol) UnmarshalText(b []byte) error {
+	return oneOf((*string)(p), strings.ToUpper(string(b)), "protocol", Protocols)
+}
+
+// LinkType is how a site reaches the cluster.
+type LinkType string
+
+// The link types.
+const (
+	LinkDirect LinkType = "direct"
+	LinkVPN    LinkType = "vpn"
+)
+
+// LinkTypes lists every link type.
+var LinkTypes = []LinkType{LinkDirect, LinkVPN}
+
+// UnmarshalText accepts only a known link type.
+func (l *LinkType) UnmarshalText(b []byte) error {
+	return oneOf((*string)(l), string(b), "link type", LinkTypes)
+}
+
+// VPNType is the VPN software behind an endpoint.
+type VPNType string
+
+// The VPN types.
+const (
+	OpenVPN   VPNType = "openvpn"
+	WireGuard VPNType = "wireguard"
+)
+
+// VPNTypes lists every VPN type.
+var VPNTypes = []VPNType{OpenVPN, WireGuard}
+
+// UnmarshalText accepts only a known VPN type.
+func (v *VPNType) UnmarshalText(b []byte) error {
+	return oneOf((*string)(v), string(b), "VPN type", VPNTypes)
+}
+
+// PoolMode is how MetalLB announces a pool.
+type PoolMode string
+
+// The pool modes.
+const (
+	ModeL2  PoolMode = "l2"
+	ModeBGP PoolMode = "bgp"
+)
+
+// PoolModes lists every pool mode.
+var PoolModes = []PoolMode{ModeL2, ModeBGP}
+
+// UnmarshalText accepts only a known pool mode.
+func (m *PoolMode) UnmarshalText(b []byte) error {
+	return oneOf((*string)(m), string(b), "pool mode", PoolModes)
+}
+
+func oneOf[T ~string](dst *string, v, what string, allowed []T) error {
+	if slices.Contains(allowed, T(v)) {
+		*dst = v
+		return nil
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return fmt.Errorf("unknown %s %q; use one of: %s", what, v, strings.Join(names, ", "))
+}
