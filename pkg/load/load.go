@@ -162,8 +162,11 @@ func (l *loader) networkDoc(pos network.Pos) any {
 }
 
 func nameOf(v any) string {
-	if e, ok := v.(*network.Exception); ok {
+	switch e := v.(type) {
+	case *network.Exception:
 		return e.Rule + ":" + e.Entity
+	case *network.Service:
+		return e.Namespace + "/" + e.Name
 	}
 	f := reflect.ValueOf(v).Elem().FieldByName("Name")
 	if !f.IsValid() {

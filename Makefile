@@ -1,0 +1,34 @@
+# netops: build, test and benchmark. `make help` lists the targets.
+GO        ?= go
+BIN       ?= bin
+CACHE     ?= $(or $(NETOPS_CACHE),$(HOME)/.cache/netops)
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/netops/netops/pkg/cli.Version=$(VERSION)
+
+.PHONY: help build test vet bench demo fuzz testenv clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+build: ## build bin/netops
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/netops ./cmd/netops
+
+vet: ## go vet and gofmt
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l pkg cmd policies manifests internal 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal; echo "gofmt needed"; exit 1; }
+
+test: vet ## the whole test suite, and a compile of every benchmark
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+
+bench: ## benchmarks; writes BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+demo: build ## validate the example network repo
+	$(BIN)/netops validate --repo examples/homelab
+
+fuzz: ## fuzz the loader for five minutes
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 5m ./pkg/load
+
+clean: ## remove build output
+	rm -rf $(BIN)
