@@ -1,0 +1,215 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// FormatVersion is the version of the plan's JSON document.
+const FormatVersion = "1"
+
+// View writes a plan in one format.
+type View interface {
+	Write(w io.Writer, p *Plan) error
+}
+
+// NewView returns the view for a format: text, json or markdown.
+func NewView(format string) (View, error) {
+	switch format {
+	case "text":
+		return Text{}, nil
+	case "json":
+		return JSON{}, nil
+	case "markdown", "md":
+		return Markdown{}, nil
+	}
+	return nil, fmt.Errorf("unknown output format %q; use text, json or markdown", format)
+}
+
+// JSON writes the whole plan as one versioned JSON document.
+type JSON struct{}
+
+// Write implements View.
+func (JSON) Write(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		FormatVersion string `json:"format_version"`
+		*Plan
+	}{FormatVersion, p})
+}
+
+// maxFields bounds the fields a text or Markdown view lists for one created object.
+const maxFields = 40
+
+var symbols = map[Action]string{Create: "+", Update: "~", Delete: "-"}
+
+// countLine is the closing line of a human view, as terraform words it.
+func countLine(p *Plan) string {
+	if !p.HasChanges() {
+		return "No changes. The cluster matches the plan."
+	}
+	c := p.Counts
+	return fmt.Sprintf("Plan: %d to add, %d to change, %d to destroy.", c.Create, c.Update, c.Delete)
+}
+
+// fieldLines lists an object's changed fields, one per line, bounded for created objects.
+func fieldLines(c Change) []string {
+	if c.Ref.Kind == "CustomResourceDefinition" && c.Action == Create {
+		return nil
+	}
+	var lines []string
+	for i, f := range c.Fields {
+		if c.Action == Create && i == maxFields {
+			lines = append(lines, fmt.Sprintf("… %d more fields", len(c.Fields)-maxFields))
+			break
+		}
+		lines = append(lines, fieldLine(f))
+	}
+	return lines
+}
+
+func fieldLine(f Field) string {
+	switch f.Op() {
+	case "+":
+		return fmt.Sprintf("+ %s: %s", f.Path, value(f.After))
+	case "-":
+		return fmt.Sprintf("- %s: %s", f.Path, value(f.Before))
+	}
+	return fmt.Sprintf("~ %s: %s -> %s", f.Path, value(f.Before), value(f.After))
+}
+
+func value(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func objectLine(c Change) string {
+	line := fmt.Sprintf("%s %s", symbols[c.Action], c.Ref)
+	if c.Source != "" {
+		line += "  (" + c.Source + ")"
+	}
+	return line
+}
+
+func summaryLine(s Summary) string {
+	line := s.Text
+	if s.Target != "" {
+		line = s.Target + ": " + line
+	}
+	if s.Source != "" {
+		line += "  (" + s.Source + ")"
+	}
+	return line
+}
+
+// Text writes a plan for a terminal, like terraform: network changes first, then each object.
+type Text struct{}
+
+// Write implements View.
+func (Text) Write(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	if len(p.Summary) > 0 {
+		b.WriteString("Network changes:\n")
+		for _, s := range p.Summary {
+			fmt.Fprintf(&b, "  %s\n", summaryLine(s))
+		}
+		b.WriteString("\n")
+	}
+	for _, t := range p.Targets {
+		writeTarget(&b, p, t)
+	}
+	b.WriteString(countLine(p) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeTarget(b *strings.Builder, p *Plan, target string) {
+	changes := changesOf(p, target)
+	if len(changes) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "# %s\n", target)
+	for _, c := range changes {
+		fmt.Fprintf(b, "  %s\n", objectLine(c))
+		for _, l := range fieldLines(c) {
+			fmt.Fprintf(b, "      %s\n", l)
+		}
+	}
+	b.WriteString("\n")
+}
+
+// changesOf lists a target's changes that do something.
+func changesOf(p *Plan, target string) []Change {
+	var out []Change
+	for _, c := range p.Changes {
+		if c.Target == target && c.Action != NoOp {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Markdown writes a plan as a pull-request comment: a table of targets, the network changes, then each
+// target's object diffs folded in <details>.
+type Markdown struct{}
+
+// Write implements View.
+func (Markdown) Write(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	b.WriteString("### netops plan\n\n| target | add | change | destroy |\n|---|---:|---:|---:|\n")
+	for _, t := range p.Targets {
+		c := targetCounts(p, t)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", t, c.Create, c.Update, c.Delete)
+	}
+	if len(p.Summary) > 0 {
+		b.WriteString("\n**Network changes**\n\n")
+		for _, s := range p.Summary {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(summaryLine(s)))
+		}
+	}
+	for _, t := range p.Targets {
+		writeMarkdownTarget(&b, p, t)
+	}
+	fmt.Fprintf(&b, "\n%s\n", countLine(p))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func targetCounts(p *Plan, target string) Counts {
+	sub := &Plan{Changes: changesOf(p, target)}
+	sub.count()
+	return sub.Counts
+}
+
+func writeMarkdownTarget(b *strings.Builder, p *Plan, target string) {
+	changes := changesOf(p, target)
+	if len(changes) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n<details><summary>%s: %d object(s)</summary>\n\n```diff\n", target, len(changes))
+	for _, c := range changes {
+		fmt.Fprintf(b, "%s\n", strings.ReplaceAll(objectLine(c), "```", "'''"))
+		for _, l := range fieldLines(c) {
+			fmt.Fprintf(b, "%s\n", diffLine(strings.ReplaceAll(l, "```", "'''")))
+		}
+	}
+	b.WriteString("```\n\n</details>\n")
+}
+
+// diffLine marks added and removed fields for a diff code block and indents the rest.
+func diffLine(l string) string {
+	if strings.HasPrefix(l, "+ ") || strings.HasPrefix(l, "- ") {
+		return l[:1] + "    " + l[2:]
+	}
+	return "     " + l
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+}
