@@ -144,9 +144,15 @@ func (d *decoder) sequence(n *yaml.Node, v reflect.Value) {
 		d.errs.add(d.pos(n), "write a list, one item per line starting with \"- \"", "expected a list, found %s", describe(n))
 		return
 	}
-	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-	for i, item := range n.Content {
-		d.decode(item, s.Index(i))
+	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	for _, item := range n.Content {
+		if isNull(item) {
+			d.errs.add(d.pos(item), "remove the item or fill it in", "empty list item")
+			continue
+		}
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(item, elem)
+		s = reflect.Append(s, elem)
 	}
 	v.Set(s)
 }

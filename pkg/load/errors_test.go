@@ -119,6 +119,7 @@ func TestLoadErrors(t *testing.T) {
 		{"duplicate address name", replace(site, "roles: [router]}", "roles: [router]}\n      - {ip: 192.168.4.2, name: router}"), []string{`sites/a.yaml:11:9: duplicate address name "router" in site a (first at sites/a.yaml:10:9)`}},
 		{"bad expiry date", map[string]string{"exceptions.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Exception\nrule: x\nentity: network/lan\nreason: r\nexpires: next year\n"}, []string{`exceptions.yaml:1:1: bad expiry date "next year"; write the date as YYYY-MM-DD`}},
 		{"YAML alias", map[string]string{"x.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Site\nname: x\nnetworks: &n\n  - name: a\n    networks: *n\n"}, []string{"x.yaml:6:15: YAML aliases are not allowed in plan documents"}},
+		{"empty list item", replace(site, "networks:\n", "networks:\n  -\n"), []string{"sites/a.yaml:5:4: empty list item; remove the item or fill it in"}},
 		{"service without namespace", replace(svc, "namespace: dns\n", ""), []string{`services.yaml:1:1: missing namespace; add namespace:`}},
 	}
 	for _, c := range cases {
