@@ -5,6 +5,8 @@ CACHE     ?= $(or $(NETOPS_CACHE),$(HOME)/.cache/netops)
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/netops/netops/pkg/cli.Version=$(VERSION)
 
+TESTENV    = $(shell hack/testenv/build.sh)
+
 .PHONY: help build test vet bench demo fuzz testenv clean
 
 help: ## list the targets
@@ -17,9 +19,12 @@ vet: ## go vet and gofmt
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l pkg cmd policies manifests internal 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal; echo "gofmt needed"; exit 1; }
 
-test: vet ## the whole test suite, and a compile of every benchmark
-	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+test: vet ## the whole test suite, against a real kube-apiserver, and one run of every benchmark
+	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 ./...
+	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+
+testenv: ## build kube-apiserver, etcd and kubectl from the Go module proxy, once per version
+	hack/testenv/build.sh --with-kubectl
 
 bench: ## benchmarks; writes BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
