@@ -16,7 +16,7 @@ func Offline(before, after Targets) *Plan {
 		p.Targets = append(p.Targets, t)
 		p.add(compare(t, before[t], after[t]))
 	}
-	p.count()
+	p.finish()
 	return p
 }
 

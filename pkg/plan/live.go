@@ -29,7 +29,7 @@ func Live(ctx context.Context, c Cluster, after Targets) (*Plan, error) {
 		}
 		p.add(outcomes)
 	}
-	p.count()
+	p.finish()
 	return p, nil
 }
 

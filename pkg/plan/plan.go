@@ -109,6 +109,17 @@ type Plan struct {
 // HasChanges reports whether applying the plan would change anything.
 func (p *Plan) HasChanges() bool { return p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 }
 
+// Note adds summary lines, such as the plan entities a change adds or removes, in their place.
+func (p *Plan) Note(lines ...Summary) {
+	p.Summary = condense(append(lines, p.Summary...))
+}
+
+// finish counts the changes and condenses the summary.
+func (p *Plan) finish() {
+	p.count()
+	p.Summary = condense(p.Summary)
+}
+
 func (p *Plan) count() {
 	p.Counts = Counts{}
 	for _, c := range p.Changes {

@@ -174,3 +174,18 @@ func TestFieldPaths(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestMultiLineTextShowsChangedLines(t *testing.T) {
+	before := objects(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: dns, namespace: pihole}, data: {custom.list: "192.168.4.1 router\n192.168.6.60 plex\n192.168.6.99 pihole\n"}}`)
+	after := objects(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: dns, namespace: pihole}, data: {custom.list: "192.168.4.1 router\n192.168.6.61 plex\n192.168.6.99 pihole\n192.168.6.100 new\n"}}`)
+	var b bytes.Buffer
+	_ = plan.Text{}.Write(&b, plan.Offline(plan.Targets{"home": before}, plan.Targets{"home": after}))
+	want := `      ~ data["custom.list"]:
+          - 192.168.6.60 plex
+          + 192.168.6.61 plex
+          + 192.168.6.100 new
+`
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("got:\n%s\nwant it to hold:\n%s", b.String(), want)
+	}
+}

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,7 +32,7 @@ func summarize(c Change, before, after map[string]any) []Summary {
 	case c.Ref.Kind == "Service":
 		kind, text = "ip", serviceText(c, lbIPs(before), lbIPs(after))
 	case c.Ref.Kind == "NetworkPolicy":
-		kind, text = "policy", fmt.Sprintf("tenant namespace %s: network policy %s %s", c.Ref.Namespace, c.Ref.Name, verb(c.Action))
+		kind, text = "policy", fmt.Sprintf("namespace %s: network policies %s", c.Ref.Namespace, verb(c.Action))
 	}
 	if text == "" {
 		return nil
@@ -109,4 +111,30 @@ func serviceText(c Change, before, after string) string {
 		return fmt.Sprintf("%s releases IP %s", name, before)
 	}
 	return fmt.Sprintf("%s moves from %s to %s", name, before, after)
+}
+
+// kindOrder puts a summary's lines in the order a reviewer reads them: what the plan itself changes
+// first, then address pools, service IPs and network policies.
+var kindOrder = map[string]int{"cluster": 0, "site": 1, "tenant": 2, "vpn": 3, "pool": 4, "ip": 5, "policy": 6}
+
+// condense sorts summary lines and folds repeated ones, such as every policy of one namespace, into one
+// line with a count.
+func condense(lines []Summary) []Summary {
+	slices.SortStableFunc(lines, func(a, b Summary) int {
+		return cmp.Or(cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.Target, b.Target))
+	})
+	var out []Summary
+	counts := map[Summary]int{}
+	for _, l := range lines {
+		k := Summary{Kind: l.Kind, Target: l.Target, Text: l.Text}
+		if counts[k]++; counts[k] == 1 {
+			out = append(out, l)
+		}
+	}
+	for i, l := range out {
+		if n := counts[Summary{Kind: l.Kind, Target: l.Target, Text: l.Text}]; n > 1 {
+			out[i].Text = fmt.Sprintf("%s (%d)", l.Text, n)
+		}
+	}
+	return out
 }

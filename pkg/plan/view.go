@@ -66,19 +66,23 @@ func fieldLines(c Change) []string {
 			lines = append(lines, fmt.Sprintf("… %d more fields", len(c.Fields)-maxFields))
 			break
 		}
-		lines = append(lines, fieldLine(f))
+		lines = append(lines, fieldLine(f)...)
 	}
 	return lines
 }
 
-func fieldLine(f Field) string {
+// fieldLine shows one changed field; a changed multi-line text shows as the lines that changed.
+func fieldLine(f Field) []string {
 	switch f.Op() {
 	case "+":
-		return fmt.Sprintf("+ %s: %s", f.Path, value(f.After))
+		return []string{fmt.Sprintf("+ %s: %s", f.Path, value(f.After))}
 	case "-":
-		return fmt.Sprintf("- %s: %s", f.Path, value(f.Before))
+		return []string{fmt.Sprintf("- %s: %s", f.Path, value(f.Before))}
 	}
-	return fmt.Sprintf("~ %s: %s -> %s", f.Path, value(f.Before), value(f.After))
+	if diff, ok := lineDiff(f.Before, f.After); ok {
+		return append([]string{fmt.Sprintf("~ %s:", f.Path)}, prefixed("    ", diff)...)
+	}
+	return []string{fmt.Sprintf("~ %s: %s -> %s", f.Path, value(f.Before), value(f.After))}
 }
 
 func value(v any) string {
