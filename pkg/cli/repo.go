@@ -61,19 +61,15 @@ func readPlan(ctx context.Context, r *source.Repo, rev string) (loaded, error) {
 	return loaded{Plan: p, FS: fsys, Rev: revision}, nil
 }
 
-// openPlanFS opens the repo at location and loads its plan at rev.
-func openPlanFS(ctx context.Context, location, rev string) (loaded, error) {
+// openPlan opens the repo at location and loads its plan at rev. The repo is closed again, so the
+// plan's files cannot be read afterwards: commands that render use openRepo and readPlan.
+func openPlan(ctx context.Context, location, rev string) (*network.Plan, source.Revision, error) {
 	r, err := openRepo(ctx, location)
 	if err != nil {
-		return loaded{}, err
+		return nil, source.Revision{}, err
 	}
 	defer r.Close()
-	return readPlan(ctx, r, rev)
-}
-
-// openPlan opens the repo at location and loads its plan at rev.
-func openPlan(ctx context.Context, location, rev string) (*network.Plan, source.Revision, error) {
-	l, err := openPlanFS(ctx, location, rev)
+	l, err := readPlan(ctx, r, rev)
 	return l.Plan, l.Rev, err
 }
 

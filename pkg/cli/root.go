@@ -59,6 +59,7 @@ func Silent(err error) bool {
 var commands = []func(Streams) *cobra.Command{
 	newValidateCmd,
 	newChangesCmd,
+	newRenderCmd,
 	newVersionCmd,
 }
 

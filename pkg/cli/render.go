@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/netops/netops/pkg/render"
+	"github.com/netops/netops/pkg/source"
+)
+
+// envCache names the folder where netops keeps downloaded charts; it defaults to the user's cache folder.
+const envCache = "NETOPS_CACHE"
+
+// renderFlags are the flags of netops render.
+type renderFlags struct {
+	repoFlags
+	site    string
+	output  string
+	out     string
+	offline bool
+}
+
+func newRenderCmd(s Streams) *cobra.Command {
+	var flags renderFlags
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Render the Kubernetes objects of each target: one per cluster for its shared components, one per site",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return flags.run(cmd.Context(), s) },
+	}
+	flags.bind(cmd)
+	cmd.Flags().StringVar(&flags.site, "site", "", "render one target only: a site, or a cluster for its shared components")
+	cmd.Flags().StringVarP(&flags.output, "output", "o", "yaml", "output format: yaml or json")
+	cmd.Flags().StringVar(&flags.out, "out", "", "write one file per target into this folder instead of to stdout")
+	cmd.Flags().BoolVar(&flags.offline, "offline", false, "use only the chart cache and the repo's own charts")
+	return cmd
+}
+
+func (f *renderFlags) run(ctx context.Context, s Streams) error {
+	if f.output != "yaml" && f.output != "json" {
+		return fmt.Errorf("unknown output format %q; use yaml or json", f.output)
+	}
+	res, rev, err := renderRepo(ctx, f.repo, f.rev, f.offline)
+	if err != nil {
+		return err
+	}
+	targets, err := selectTargets(res, f.site)
+	if err != nil {
+		return err
+	}
+	warn(s.Err, targets)
+	r := rendered{FormatVersion: FormatVersion, Repo: f.repo, Revision: revisionOf(rev), Targets: targetsJSON(targets)}
+	if f.out != "" {
+		return r.writeFiles(s.Out, f.out, f.output)
+	}
+	return r.write(s.Out, f.output)
+}
+
+// renderRepo loads the plan of the repo at rev and renders it, with the repo open for its charts and overlays.
+func renderRepo(ctx context.Context, location, rev string, offline bool) (*render.Result, source.Revision, error) {
+	repo, err := openRepo(ctx, location)
+	if err != nil {
+		return nil, source.Revision{}, err
+	}
+	defer repo.Close()
+	l, err := readPlan(ctx, repo, rev)
+	if err != nil {
+		return nil, source.Revision{}, err
+	}
+	res, err := render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()), render.WithOffline(offline))
+	return res, l.Rev, err
+}
+
+// chartCache is the folder of downloaded charts: $NETOPS_CACHE/charts, or netops/charts in the user's cache.
+func chartCache() string {
+	dir := os.Getenv(envCache)
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(base, "netops")
+	}
+	return filepath.Join(dir, "charts")
+}
+
+func selectTargets(res *render.Result, name string) ([]*render.Target, error) {
+	if name == "" {
+		return res.Targets, nil
+	}
+	if t := res.Target(name); t != nil {
+		return []*render.Target{t}, nil
+	}
+	names := make([]string, len(res.Targets))
+	for i, t := range res.Targets {
+		names[i] = t.Name
+	}
+	return nil, fmt.Errorf("no site or cluster named %q; the targets are %s", name, strings.Join(names, ", "))
+}
+
+func warn(w io.Writer, targets []*render.Target) {
+	for _, t := range targets {
+		for _, wa := range t.Warnings {
+			fmt.Fprintf(w, "warning: %s: %s (target %s)\n", wa.Pos, wa.Msg, t.Name)
+		}
+	}
+}
+
+// rendered is the result of render, as JSON.
+type rendered struct {
+	FormatVersion string       `json:"format_version"`
+	Repo          string       `json:"repo"`
+	Revision      revisionJSON `json:"revision"`
+	Targets       []targetJSON `json:"targets"`
+}
+
+type targetJSON struct {
+	Name     string           `json:"name"`
+	Cluster  string           `json:"cluster"`
+	Site     string           `json:"site,omitempty"`
+	Warnings []problemJSON    `json:"warnings"`
+	Objects  []map[string]any `json:"objects"`
+
+	target *render.Target
+}
+
+func targetsJSON(targets []*render.Target) []targetJSON {
+	out := make([]targetJSON, len(targets))
+	for i, t := range targets {
+		out[i] = targetJSON{Name: t.Name, Cluster: t.Cluster, Site: t.Site, Warnings: []problemJSON{}, Objects: objectMaps(t.Objects), target: t}
+		for _, w := range t.Warnings {
+			out[i].Warnings = append(out[i].Warnings, problemJSON{File: w.Pos.File, Line: w.Pos.Line, Col: w.Pos.Col, Message: w.Msg})
+		}
+	}
+	return out
+}
+
+func objectMaps(objs []*unstructured.Unstructured) []map[string]any {
+	out := make([]map[string]any, len(objs))
+	for i, o := range objs {
+		out[i] = o.Object
+	}
+	return out
+}
+
+// write writes every target to w: a YAML stream with a comment before each target, or one JSON document.
+func (r rendered) write(w io.Writer, format string) error {
+	if format == "json" {
+		return writeJSON(w, r)
+	}
+	for _, t := range r.Targets {
+		if err := writeTargetYAML(w, t.target); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeTargetYAML(w io.Writer, t *render.Target) error {
+	data, err := t.YAML()
+	if err != nil {
+		return err
+	}
+	what := "cluster " + t.Cluster
+	if t.Site != "" {
+		what = "site " + t.Site + " of cluster " + t.Cluster
+	}
+	if _, err := fmt.Fprintf(w, "# netops render: target %s, %s, %d objects\n", t.Name, what, len(t.Objects)); err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// writeFiles writes one file per target into dir, <target>.yaml or <target>.json, and lists them on w.
+func (r rendered) writeFiles(w io.Writer, dir, format string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, t := range r.Targets {
+		one := r
+		one.Targets = []targetJSON{t}
+		name := filepath.Join(dir, t.Name+"."+format)
+		if err := writeFile(name, func(f io.Writer) error { return one.write(f, format) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s: %d objects\n", name, len(t.Objects))
+	}
+	return nil
+}
+
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,272 @@
+package render
+
+import (
+	"cmp"
+	"context"
+	"net/netip"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/netops/netops/pkg/network"
+)
+
+// policyPort is a port that a policy opens: a number, or a container port's name.
+type policyPort struct {
+	number   int
+	name     string
+	protocol network.Protocol
+}
+
+// apiPorts are the API server's ports: the kubernetes Service's, and the servers' behind it.
+var apiPorts = []policyPort{{number: 443, protocol: network.TCP}, {number: 6443, protocol: network.TCP}}
+
+var dnsPorts = []policyPort{{number: 53, protocol: network.UDP}, {number: 53, protocol: network.TCP}}
+
+// tenantPolicies renders, in every tenant namespace: a default deny, then what the tenant may do.
+func (r *renderer) tenantPolicies(_ context.Context, t *Target, c *network.Cluster) error {
+	for _, tn := range r.plan.Tenants {
+		for _, ns := range tn.Namespaces {
+			t.add(tn.Pos, r.tenantPolicySet(c, tn, ns)...)
+		}
+	}
+	return nil
+}
+
+// tenantPolicySet allows, in one namespace of a tenant: traffic within the tenant, DNS, the API server,
+// traffic from the Traefik instances the tenant may publish through, egress to its VPNs' prefixes and
+// to the networks it may reach; in a Traefik instance's namespace, egress to the instance's backends.
+func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns string) []*unstructured.Unstructured {
+	out := []*unstructured.Unstructured{
+		networkPolicy(ns, "netops-default-deny", deny()),
+		networkPolicy(ns, "netops-allow-same-tenant", sameTenant(sortedSet(tn.Namespaces))),
+		networkPolicy(ns, "netops-allow-dns", allowDNS()),
+	}
+	optional := []struct {
+		name string
+		spec *networkingv1.NetworkPolicySpec
+	}{
+		{"netops-allow-from-traefik", fromNamespaces(r.traefikNamespaces(c, tn))},
+		{"netops-allow-traefik-backends", toNamespaces(r.traefikBackends(c, ns))},
+		{"netops-allow-apiserver", egressTo(apiServer(c), apiPorts)},
+		{"netops-allow-vpn", egressTo(r.vpnPrefixes(tn), nil)},
+		{"netops-allow-reach", egressTo(r.reachPrefixes(tn), nil)},
+	}
+	for _, p := range optional {
+		if p.spec != nil {
+			out = append(out, networkPolicy(ns, p.name, *p.spec))
+		}
+	}
+	return out
+}
+
+// loadBalancerPolicy lets the clients of a LoadBalancer service reach its pods: anyone for an online
+// service; for a LAN one, the networks of the cluster's sites and the VPNs that join them.
+func (r *renderer) loadBalancerPolicy(s *network.Service, selector map[string]string, ports []policyPort) *unstructured.Unstructured {
+	return networkPolicy(s.Namespace, "netops-allow-lb-"+s.Name, networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: selector},
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: ipPeers(r.clientPrefixes(s)), Ports: policyPorts(ports)}},
+	})
+}
+
+func (r *renderer) clientPrefixes(s *network.Service) []netip.Prefix {
+	if s.Exposure == network.ExposureOnline {
+		return []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
+	}
+	return r.lanPrefixes(s.PoolNet.Site.Cluster)
+}
+
+// lanPrefixes are the top-level networks of the cluster's sites, quarantine left out, and the
+// prefixes of the VPNs that join those sites.
+func (r *renderer) lanPrefixes(cluster string) []netip.Prefix {
+	var out []netip.Prefix
+	sites := map[string]bool{}
+	for _, s := range r.idx.siteList[cluster] {
+		sites[s.Name] = true
+		for _, n := range s.Networks {
+			if n.Role != network.RoleUnused {
+				out = append(out, n.Prefix.Masked())
+			}
+		}
+	}
+	for _, v := range r.plan.VPNs {
+		if slices.ContainsFunc(v.Sites, func(s string) bool { return sites[s] }) {
+			out = append(out, v.Prefix.Masked())
+		}
+	}
+	return collapse(out)
+}
+
+// traefikNamespaces are the namespaces of the Traefik instances a tenant may publish through: the LAN
+// ones, and the online ones for a tenant that may go online.
+func (r *renderer) traefikNamespaces(c *network.Cluster, tn *network.Tenant) []string {
+	var out []string
+	for _, s := range r.idx.ingresses[c.Name] {
+		if s.Exposure != network.ExposureOnline || tn.Online {
+			out = append(out, s.Namespace)
+		}
+	}
+	return sortedSet(out)
+}
+
+// traefikBackends are the namespaces that the Traefik instances in ns may forward to: those of every
+// tenant that may publish through one of them.
+func (r *renderer) traefikBackends(c *network.Cluster, ns string) []string {
+	var out []string
+	for _, tn := range r.plan.Tenants {
+		if slices.Contains(r.traefikNamespaces(c, tn), ns) {
+			out = append(out, tn.Namespaces...)
+		}
+	}
+	return sortedSet(out)
+}
+
+func (r *renderer) vpnPrefixes(tn *network.Tenant) []netip.Prefix {
+	var out []netip.Prefix
+	for _, name := range tn.VPNs {
+		if v := r.idx.vpns[name]; v != nil {
+			out = append(out, v.Prefix.Masked())
+		}
+	}
+	return collapse(out)
+}
+
+// reachPrefixes are the networks of other tenants that a tenant may reach: those it names, and those
+// that name it in reachableBy.
+func (r *renderer) reachPrefixes(tn *network.Tenant) []netip.Prefix {
+	var out []netip.Prefix
+	for _, n := range r.plan.Networks {
+		if slices.Contains(tn.Reaches, n.Name) || slices.Contains(n.ReachableBy, tn.Name) {
+			out = append(out, n.Prefix.Masked())
+		}
+	}
+	return collapse(out)
+}
+
+// apiServer is where pods reach the API server: the kubernetes Service's IP, the first of the service
+// CIDR, and the API VIP.
+func apiServer(c *network.Cluster) []netip.Prefix {
+	var out []netip.Prefix
+	if c.ServiceCIDR.IsValid() {
+		out = append(out, netip.PrefixFrom(c.ServiceCIDR.Masked().Addr().Next(), 32))
+	}
+	if c.APIVIP.IsValid() {
+		out = append(out, netip.PrefixFrom(c.APIVIP, c.APIVIP.BitLen()))
+	}
+	return collapse(out)
+}
+
+// collapse sorts prefixes and leaves out those that another one contains.
+func collapse(ps []netip.Prefix) []netip.Prefix {
+	slices.SortFunc(ps, func(a, b netip.Prefix) int {
+		return cmp.Or(a.Addr().Compare(b.Addr()), cmp.Compare(a.Bits(), b.Bits()))
+	})
+	var out []netip.Prefix
+	for _, p := range ps {
+		if n := len(out); n > 0 && out[n-1].Bits() <= p.Bits() && out[n-1].Contains(p.Addr()) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func networkPolicy(ns, name string, spec networkingv1.NetworkPolicySpec) *unstructured.Unstructured {
+	return toObject(&networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec:       spec,
+	})
+}
+
+var both = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+
+func deny() networkingv1.NetworkPolicySpec {
+	return networkingv1.NetworkPolicySpec{PolicyTypes: both}
+}
+
+func sameTenant(namespaces []string) networkingv1.NetworkPolicySpec {
+	peers := []networkingv1.NetworkPolicyPeer{namespacesIn(namespaces)}
+	return networkingv1.NetworkPolicySpec{
+		PolicyTypes: both,
+		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: peers}},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: peers}},
+	}
+}
+
+func allowDNS() networkingv1.NetworkPolicySpec {
+	peer := namespacesIn([]string{"kube-system"})
+	peer.PodSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}}
+	return networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer}, Ports: policyPorts(dnsPorts)}},
+	}
+}
+
+// fromNamespaces allows ingress from the namespaces; nil for none.
+func fromNamespaces(namespaces []string) *networkingv1.NetworkPolicySpec {
+	if len(namespaces) == 0 {
+		return nil
+	}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{namespacesIn(namespaces)}}},
+	}
+}
+
+// toNamespaces allows egress to the namespaces; nil for none.
+func toNamespaces(namespaces []string) *networkingv1.NetworkPolicySpec {
+	if len(namespaces) == 0 {
+		return nil
+	}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{namespacesIn(namespaces)}}},
+	}
+}
+
+// egressTo allows egress to the prefixes, on the ports or on all; nil for no prefix.
+func egressTo(prefixes []netip.Prefix, ports []policyPort) *networkingv1.NetworkPolicySpec {
+	if len(prefixes) == 0 {
+		return nil
+	}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: ipPeers(prefixes), Ports: policyPorts(ports)}},
+	}
+}
+
+// namespacesIn selects namespaces by name, through the label that Kubernetes sets on every namespace.
+func namespacesIn(names []string) networkingv1.NetworkPolicyPeer {
+	return networkingv1.NetworkPolicyPeer{NamespaceSelector: &metav1.LabelSelector{
+		MatchExpressions: []metav1.LabelSelectorRequirement{{
+			Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpIn, Values: names,
+		}},
+	}}
+}
+
+func ipPeers(prefixes []netip.Prefix) []networkingv1.NetworkPolicyPeer {
+	out := make([]networkingv1.NetworkPolicyPeer, len(prefixes))
+	for i, p := range prefixes {
+		out[i] = networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: p.String()}}
+	}
+	return out
+}
+
+func policyPorts(ports []policyPort) []networkingv1.NetworkPolicyPort {
+	var out []networkingv1.NetworkPolicyPort
+	for _, p := range ports {
+		protocol := corev1.Protocol(p.protocol)
+		port := intstr.FromInt32(int32(p.number))
+		if p.name != "" {
+			port = intstr.FromString(p.name)
+		}
+		out = append(out, networkingv1.NetworkPolicyPort{Protocol: &protocol, Port: &port})
+	}
+	return out
+}

@@ -1,0 +1,364 @@
+package render_test
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/netops/netops/pkg/network"
+	"github.com/netops/netops/pkg/render"
+)
+
+// TestTargets checks which target holds what: the cluster-wide components once, in the cluster's
+// target; pools, advertisements and services in their site's.
+func TestTargets(t *testing.T) {
+	res := renderExample(t)
+	want := map[string][]string{
+		"homelab": {"CustomResourceDefinition/ipaddresspools.metallb.io", "CustomResourceDefinition/ingressroutes.traefik.io",
+			"Namespace/metallb-system", "Namespace/media", "Deployment/metallb-system/metallb-controller",
+			"DaemonSet/metallb-system/metallb-speaker", "Deployment/traefik/traefik-lan", "Deployment/traefik/traefik-online",
+			"Service/traefik/traefik-lan", "Service/traefik/traefik-online", "DaemonSet/kube-system/weave-net",
+			"NetworkPolicy/media/netops-default-deny", "ConfigMap/pihole/pihole-custom-list"},
+		"home": {"IPAddressPool/metallb-system/lan-pool", "IPAddressPool/metallb-system/online-pool",
+			"L2Advertisement/metallb-system/home", "Service/media/plex", "Service/pihole/pihole-dns-udp",
+			"IngressRoute/kubernetes-dashboard/kubernetes-dashboard"},
+		"cabin": {"IPAddressPool/metallb-system/cabin-pool", "L2Advertisement/metallb-system/cabin", "Service/pihole/cabin-dns"},
+	}
+	for name, refs := range want {
+		have := refsOf(target(t, res, name))
+		for _, ref := range refs {
+			if !slices.Contains(have, ref) {
+				t.Errorf("target %s lacks %s", name, ref)
+			}
+		}
+	}
+	for _, kind := range []string{"CustomResourceDefinition", "Namespace", "Deployment", "DaemonSet", "ClusterRole"} {
+		for _, o := range ofKind(res, kind) {
+			if site := o.GetLabels()[render.LabelSite]; site != "homelab" {
+				t.Errorf("%s %s is in target %s, not the cluster's", kind, o.GetName(), site)
+			}
+		}
+	}
+}
+
+func refsOf(tg *render.Target) []string {
+	out := make([]string, len(tg.Objects))
+	for i, o := range tg.Objects {
+		out[i] = o.GetKind() + "/" + strings.TrimPrefix(o.GetNamespace()+"/", "/") + o.GetName()
+	}
+	return out
+}
+
+// TestLabelsAndSource checks that every object names netops, its target, and a file:line of the repo.
+func TestLabelsAndSource(t *testing.T) {
+	source := regexp.MustCompile(`^([^:]+):([0-9]+)$`)
+	for _, p := range all(renderExample(t)) {
+		o := p.obj
+		labels := o.GetLabels()
+		if labels[render.LabelManagedBy] != "netops" || labels[render.LabelSite] != p.target.Name {
+			t.Errorf("%s %s: labels %v", o.GetKind(), o.GetName(), labels)
+		}
+		m := source.FindStringSubmatch(o.GetAnnotations()[render.AnnotationSource])
+		if m == nil {
+			t.Errorf("%s %s: source %q is not file:line", o.GetKind(), o.GetName(), o.GetAnnotations()[render.AnnotationSource])
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(example, m[1])); err != nil {
+			t.Errorf("%s %s: source %s: %v", o.GetKind(), o.GetName(), m[0], err)
+		}
+	}
+}
+
+// TestOrder checks the kind order: CRDs, then Namespaces, ..., webhooks last; then namespace and name.
+func TestOrder(t *testing.T) {
+	objs := target(t, renderExample(t), "homelab").Objects
+	first, last := objs[0], objs[len(objs)-1]
+	if first.GetKind() != "CustomResourceDefinition" || last.GetKind() != "ValidatingWebhookConfiguration" {
+		t.Errorf("first %s, last %s", first.GetKind(), last.GetKind())
+	}
+	lastCRD := slices.IndexFunc(objs, func(o *unstructured.Unstructured) bool { return o.GetKind() != "CustomResourceDefinition" })
+	if objs[lastCRD].GetKind() != "Namespace" {
+		t.Errorf("after the CRDs comes %s, want Namespace", objs[lastCRD].GetKind())
+	}
+	var policies []string
+	for _, o := range objs {
+		if o.GetKind() == "NetworkPolicy" {
+			policies = append(policies, o.GetNamespace()+"/"+o.GetName())
+		}
+	}
+	if !slices.IsSorted(policies) {
+		t.Errorf("NetworkPolicies are not sorted by namespace and name: %v", policies)
+	}
+}
+
+// TestLoadBalancerIPs checks every LoadBalancer Service: no spec.loadBalancerIP, the plan's IP in the
+// MetalLB annotation, inside the rendered pool it names; and every service of the plan is one of them.
+func TestLoadBalancerIPs(t *testing.T) {
+	p := loadExample(t)
+	res := renderExample(t)
+	pools := map[string]netip.Prefix{}
+	for _, o := range ofKind(res, "IPAddressPool") {
+		addresses, _, _ := unstructured.NestedStringSlice(o.Object, "spec", "addresses")
+		pools[o.GetName()] = netip.MustParsePrefix(addresses[0])
+	}
+	ips := map[string]string{}
+	for _, o := range ofKind(res, "Service") {
+		if kind, _, _ := unstructured.NestedString(o.Object, "spec", "type"); kind != "LoadBalancer" {
+			continue
+		}
+		if _, found, _ := unstructured.NestedFieldNoCopy(o.Object, "spec", "loadBalancerIP"); found {
+			t.Errorf("Service %s sets spec.loadBalancerIP", o.GetName())
+		}
+		a := o.GetAnnotations()
+		ip, pool := netip.MustParseAddr(a[render.AnnotationLoadBalancerIPs]), a[render.AnnotationAddressPool]
+		if prefix, ok := pools[pool]; !ok || !prefix.Contains(ip) {
+			t.Errorf("Service %s: IP %s is not in pool %s (%s)", o.GetName(), ip, pool, prefix)
+		}
+		ips[o.GetNamespace()+"/"+o.GetName()] = ip.String()
+	}
+	for _, s := range p.Services {
+		if got := ips[s.Namespace+"/"+s.Name]; got != s.IP.String() {
+			t.Errorf("service %s/%s: rendered IP %q, plan says %s", s.Namespace, s.Name, got, s.IP)
+		}
+	}
+	if len(ips) != len(p.Services) {
+		t.Errorf("%d LoadBalancer Services, plan has %d services", len(ips), len(p.Services))
+	}
+}
+
+// TestSharedIP checks that the two pihole Services, which share one IP, carry MetalLB's sharing key.
+func TestSharedIP(t *testing.T) {
+	home := target(t, renderExample(t), "home")
+	for _, name := range []string{"pihole-dns-udp", "pihole-dns-tcp"} {
+		a := find(t, home, "Service", "pihole", name).GetAnnotations()
+		if a[render.AnnotationAllowSharedIP] != "pihole" {
+			t.Errorf("Service %s: allow-shared-ip %q", name, a[render.AnnotationAllowSharedIP])
+		}
+	}
+	if _, ok := find(t, home, "Service", "media", "plex").GetAnnotations()[render.AnnotationAllowSharedIP]; ok {
+		t.Error("plex shares no IP but has allow-shared-ip")
+	}
+}
+
+// TestPools checks each site's pools and advertisement.
+func TestPools(t *testing.T) {
+	res := renderExample(t)
+	home, cabin := target(t, res, "home"), target(t, res, "cabin")
+	online := find(t, home, "IPAddressPool", "metallb-system", "online-pool")
+	namespaces, _, _ := unstructured.NestedStringSlice(online.Object, "spec", "serviceAllocation", "namespaces")
+	want := []string{"consul", "downloads", "kubernetes-dashboard", "logging", "media", "pihole", "tekton-pipelines", "traefik"}
+	if diff := cmp.Diff(want, namespaces); diff != "" {
+		t.Errorf("online-pool serves (-want +got):\n%s", diff)
+	}
+	if _, found, _ := unstructured.NestedFieldNoCopy(find(t, home, "IPAddressPool", "metallb-system", "lan-pool").Object, "spec", "serviceAllocation"); found {
+		t.Error("lan-pool is open to all but has a serviceAllocation")
+	}
+	for _, o := range ofKind(res, "IPAddressPool") {
+		if v, found, _ := unstructured.NestedBool(o.Object, "spec", "avoidBuggyIPs"); !found || !v {
+			t.Errorf("pool %s: avoidBuggyIPs is not set to the plan's true", o.GetName())
+		}
+	}
+	for tg, zone := range map[*render.Target]string{home: "home", cabin: "cabin"} {
+		l2 := find(t, tg, "L2Advertisement", "metallb-system", tg.Name)
+		selectors, _, _ := unstructured.NestedSlice(l2.Object, "spec", "nodeSelectors")
+		want := []any{map[string]any{"matchLabels": map[string]any{"topology.kubernetes.io/zone": zone}}}
+		if diff := cmp.Diff(want, selectors); diff != "" {
+			t.Errorf("L2Advertisement %s nodeSelectors (-want +got):\n%s", tg.Name, diff)
+		}
+	}
+}
+
+// TestTraefik checks the two instances: each filters both providers on its own ingress class, and its
+// Service asks MetalLB for the plan's IP.
+func TestTraefik(t *testing.T) {
+	homelab := target(t, renderExample(t), "homelab")
+	for name, ip := range map[string]string{"traefik-lan": "192.168.6.1", "traefik-online": "192.168.6.128"} {
+		d := find(t, homelab, "Deployment", "traefik", name)
+		containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+		args := containers[0].(map[string]any)["args"].([]any)
+		for _, want := range []string{"--providers.kubernetesCRD.ingressClass=" + name, "--providers.kubernetesIngress.ingressClass=" + name} {
+			if !slices.Contains(args, any(want)) {
+				t.Errorf("Deployment %s lacks %s", name, want)
+			}
+		}
+		find(t, homelab, "IngressClass", "", name)
+		svc := find(t, homelab, "Service", "traefik", name)
+		if got := svc.GetAnnotations()[render.AnnotationLoadBalancerIPs]; got != ip {
+			t.Errorf("Service %s: IP %q, want %s", name, got, ip)
+		}
+	}
+}
+
+// TestIngressRoutes checks that every IngressRoute names an ingress class that a Traefik instance serves.
+func TestIngressRoutes(t *testing.T) {
+	res := renderExample(t)
+	classes := map[string]bool{}
+	for _, o := range ofKind(res, "IngressClass") {
+		classes[o.GetName()] = true
+	}
+	routes := ofKind(res, "IngressRoute")
+	if len(routes) != 2 {
+		t.Errorf("%d IngressRoutes, want the dashboard's and Tekton's", len(routes))
+	}
+	for _, o := range routes {
+		if class := o.GetAnnotations()["kubernetes.io/ingress.class"]; !classes[class] {
+			t.Errorf("IngressRoute %s: ingress class %q is none of %v", o.GetName(), class, classes)
+		}
+	}
+}
+
+// TestTraefikVersion checks that Traefik 2.x renders with a warning and 4.x does not render.
+func TestTraefikVersion(t *testing.T) {
+	p := loadExample(t)
+	p.Components.Traefik.Version = "v2.11.0"
+	res := renderPlan(t, p)
+	warnings := target(t, res, "homelab").Warnings
+	if !slices.ContainsFunc(warnings, func(w render.Warning) bool { return strings.Contains(w.Msg, "end of life") }) {
+		t.Errorf("no end-of-life warning for Traefik 2.x in %v", warnings)
+	}
+	d := find(t, target(t, res, "homelab"), "Deployment", "traefik", "traefik-lan")
+	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+	if image := containers[0].(map[string]any)["image"]; image != "docker.io/traefik:v2.11.0" {
+		t.Errorf("image %v, want docker.io/traefik:v2.11.0", image)
+	}
+	if w := target(t, renderExample(t), "homelab").Warnings; len(w) != 0 {
+		t.Errorf("the example, on Traefik 3.x, has warnings: %v", w)
+	}
+}
+
+// TestWeave checks the DaemonSet's settings: the pod CIDR, an MTU that the cabin's VPN link lowers,
+// the password from a Secret reference and never a value, and the maintained fork's images.
+func TestWeave(t *testing.T) {
+	p := loadExample(t)
+	env, images := weaveEnv(t, renderPlan(t, p))
+	wantEnv := map[string]any{
+		"IPALLOC_RANGE": "10.244.0.0/16", "WEAVE_MTU": "1276", "CHECKPOINT_DISABLE": "1",
+		"WEAVE_PASSWORD": map[string]any{"secretKeyRef": map[string]any{"name": "weave-passwd", "key": "weave-passwd"}},
+	}
+	for name, want := range wantEnv {
+		if diff := cmp.Diff(want, env[name]); diff != "" {
+			t.Errorf("env %s (-want +got):\n%s", name, diff)
+		}
+	}
+	if diff := cmp.Diff([]string{"rajch/weave-kube:2.9.0", "rajch/weave-npc:2.9.0"}, images); diff != "" {
+		t.Errorf("images (-want +got):\n%s", diff)
+	}
+	cabin := p.Sites[slices.IndexFunc(p.Sites, func(s *network.Site) bool { return s.Name == "cabin" })]
+	cabin.Link = network.Link{Type: network.LinkDirect, MTU: 1500}
+	p.Components.Weave.Images = map[string]string{"weave-npc": "registry.example/weave-npc:2.9.1"}
+	env, images = weaveEnv(t, renderPlan(t, p))
+	if env["WEAVE_MTU"] != "1376" {
+		t.Errorf("with direct links only, WEAVE_MTU is %v, want 1376", env["WEAVE_MTU"])
+	}
+	if images[1] != "registry.example/weave-npc:2.9.1" {
+		t.Errorf("npc image %s, want the component's override", images[1])
+	}
+}
+
+// weaveEnv reads the weave container's environment, a value or a valueFrom by name, and the images of
+// the weave and weave-npc containers.
+func weaveEnv(t *testing.T, res *render.Result) (map[string]any, []string) {
+	t.Helper()
+	ds := find(t, target(t, res, "homelab"), "DaemonSet", "kube-system", "weave-net")
+	containers, _, _ := unstructured.NestedSlice(ds.Object, "spec", "template", "spec", "containers")
+	env := map[string]any{}
+	var images []string
+	for _, c := range containers {
+		c := c.(map[string]any)
+		images = append(images, c["image"].(string))
+		if c["name"] != "weave" {
+			continue
+		}
+		for _, e := range c["env"].([]any) {
+			e := e.(map[string]any)
+			if v, ok := e["value"]; ok {
+				env[e["name"].(string)] = v
+			} else {
+				env[e["name"].(string)] = e["valueFrom"]
+			}
+		}
+	}
+	return env, images
+}
+
+// TestTenantPolicies checks the policies of one tenant namespace.
+func TestTenantPolicies(t *testing.T) {
+	homelab := target(t, renderExample(t), "homelab")
+	deny := find(t, homelab, "NetworkPolicy", "guests", "netops-default-deny")
+	types, _, _ := unstructured.NestedStringSlice(deny.Object, "spec", "policyTypes")
+	if diff := cmp.Diff([]string{"Ingress", "Egress"}, types); diff != "" {
+		t.Errorf("default deny policyTypes (-want +got):\n%s", diff)
+	}
+	vpn := find(t, homelab, "NetworkPolicy", "guests", "netops-allow-vpn")
+	egress, _, _ := unstructured.NestedSlice(vpn.Object, "spec", "egress")
+	want := []any{map[string]any{"to": []any{map[string]any{"ipBlock": map[string]any{"cidr": "10.8.2.0/24"}}}}}
+	if diff := cmp.Diff(want, egress); diff != "" {
+		t.Errorf("guests may use the shared VPN only (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"netops-allow-same-tenant", "netops-allow-dns", "netops-allow-from-traefik"} {
+		find(t, homelab, "NetworkPolicy", "guests", name)
+	}
+	from := find(t, homelab, "NetworkPolicy", "guests", "netops-allow-from-traefik")
+	if !strings.Contains(mustYAML(t, from), "- traefik\n") {
+		t.Errorf("guests are not reachable from the traefik namespace:\n%s", mustYAML(t, from))
+	}
+}
+
+// TestPrivileged checks that no pod outside kube-system and metallb-system runs privileged.
+func TestPrivileged(t *testing.T) {
+	for _, p := range all(renderExample(t)) {
+		o := p.obj
+		containers, found, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+		if !found || o.GetNamespace() == "kube-system" || o.GetNamespace() == "metallb-system" {
+			continue
+		}
+		for _, c := range containers {
+			if v, _, _ := unstructured.NestedBool(c.(map[string]any), "securityContext", "privileged"); v {
+				t.Errorf("%s %s/%s runs privileged", o.GetKind(), o.GetNamespace(), o.GetName())
+			}
+		}
+	}
+}
+
+// TestNoSecretValues checks that no rendered Secret holds data: the only one is MetalLB's webhook
+// certificate, which the controller fills.
+func TestNoSecretValues(t *testing.T) {
+	secrets := ofKind(renderExample(t), "Secret")
+	if len(secrets) != 1 {
+		t.Errorf("%d Secrets rendered, want MetalLB's webhook certificate only", len(secrets))
+	}
+	for _, o := range secrets {
+		for _, field := range []string{"data", "stringData"} {
+			if _, found := o.Object[field]; found {
+				t.Errorf("Secret %s has %s", o.GetName(), field)
+			}
+		}
+	}
+}
+
+// TestDNSRecords checks pihole's custom.list: one line per DNS name of the address table.
+func TestDNSRecords(t *testing.T) {
+	cm := find(t, target(t, renderExample(t), "homelab"), "ConfigMap", "pihole", "pihole-custom-list")
+	list := str(t, cm, "data", "custom.list")
+	for _, line := range []string{"192.168.6.60 plex.home.lan\n", "192.168.4.1 router.home.lan\n", "10.8.2.1 vpn-shared.home.lan\n", "192.168.22.53 dns.cabin.lan\n"} {
+		if !strings.Contains(list, line) {
+			t.Errorf("custom.list lacks %q:\n%s", line, list)
+		}
+	}
+	if n := strings.Count(list, "\n"); n != 19 {
+		t.Errorf("custom.list has %d records, want 19:\n%s", n, list)
+	}
+}
+
+func mustYAML(t *testing.T, o *unstructured.Unstructured) string {
+	t.Helper()
+	tg := &render.Target{Objects: []*unstructured.Unstructured{o}}
+	return string(yamlOf(t, tg))
+}
