@@ -60,6 +60,8 @@ var commands = []func(Streams) *cobra.Command{
 	newValidateCmd,
 	newChangesCmd,
 	newRenderCmd,
+	newCheckCmd,
+	newPolicyCmd,
 	newVersionCmd,
 }
 

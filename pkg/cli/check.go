@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netops/netops/pkg/policy"
+	"github.com/netops/netops/pkg/policy/report"
+	"github.com/netops/netops/pkg/source"
+)
+
+// checkFlags are the flags of netops check.
+type checkFlags struct {
+	repoFlags
+	base   string
+	output string
+	strict bool
+}
+
+func newCheckCmd(s Streams) *cobra.Command {
+	var flags checkFlags
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Check the plan against netops's policies and the repo's own",
+		Long: `Check loads the plan and runs the built-in policies and the Rego policies in the repo's
+policies/ folder. Exceptions in the plan silence findings until they expire.
+
+With --base, the plan at that revision is checked with the same policies, each finding is marked
+new in this change or already there, and only new denies fail the check, unless --strict is given.
+
+Exit codes: 0 no deny (or no new deny with --base); 2 denies; 1 an error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCheck(cmd.Context(), s, flags)
+		},
+	}
+	flags.bind(cmd)
+	cmd.Flags().StringVar(&flags.base, "base", "", "compare with the plan at this revision, such as main, and fail only on new denies")
+	cmd.Flags().BoolVar(&flags.strict, "strict", false, "with --base, fail on every deny, not only on new ones")
+	cmd.Flags().StringVarP(&flags.output, "output", "o", "text", "output format: "+strings.Join(report.Formats, ", "))
+	return cmd
+}
+
+func runCheck(ctx context.Context, s Streams, f checkFlags) error {
+	out, err := report.For(f.output)
+	if err != nil {
+		return err
+	}
+	repo, err := openRepo(ctx, f.repo)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	res, rev, err := checkRepo(ctx, repo, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Err, "checked %s with %d rules: %s\n", at(f.repo, rev), len(res.Rules), report.Summarize(res))
+	if err := out.Output(s.Out, report.Report{Repo: f.repo, Revision: rev.Hash, Base: f.base, Result: res}); err != nil {
+		return err
+	}
+	return gate(res, f)
+}
+
+// checkRepo checks the plan at --rev with the repo's policies at that revision and, with --base,
+// compares it with the plan at the base.
+func checkRepo(ctx context.Context, repo *source.Repo, f checkFlags) (*policy.Result, source.Revision, error) {
+	head, err := readPlan(ctx, repo, f.rev)
+	if err != nil {
+		return nil, source.Revision{}, err
+	}
+	engine, err := policy.New(ctx, head.FS)
+	if err != nil {
+		return nil, head.Rev, fmt.Errorf("the policies of %s:\n%w", f.repo, err)
+	}
+	res, err := engine.Check(ctx, head.Plan)
+	if err == nil && f.base != "" {
+		err = compareBase(ctx, repo, engine, res, f.base)
+	}
+	return res, head.Rev, err
+}
+
+// compareBase checks the plan at base with the head's policies, so that a finding is new only when the
+// plan changed, and marks the findings of res new or existing.
+func compareBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, base string) error {
+	old, err := readPlan(ctx, repo, base)
+	if err != nil {
+		return fmt.Errorf("reading the base: %w", err)
+	}
+	baseRes, err := engine.Check(ctx, old.Plan)
+	if err != nil {
+		return fmt.Errorf("checking the base: %w", err)
+	}
+	res.Compare(baseRes)
+	return nil
+}
+
+// gate fails the check on its denies: with a base, only on new ones, unless strict.
+func gate(res *policy.Result, f checkFlags) error {
+	onlyNew := f.base != "" && !f.strict
+	if n := res.Count(policy.Deny, onlyNew); n > 0 {
+		what := fmt.Sprintf("%d denies", n)
+		if onlyNew {
+			what = fmt.Sprintf("%d new denies", n)
+		}
+		return findings(what)
+	}
+	return nil
+}
+
+func at(repo string, rev source.Revision) string {
+	if rev.Hash == "" {
+		return repo
+	}
+	return repo + "@" + rev.Hash[:min(12, len(rev.Hash))]
+}

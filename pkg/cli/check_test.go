@@ -1,0 +1,185 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netops/netops/pkg/cli"
+)
+
+func TestCheckExample(t *testing.T) {
+	run(t, "check", "--repo", example).want(t, cli.ExitOK, "0 denies, 0 warnings, 0 excepted\n", "with 28 rules")
+}
+
+func TestCheckOutputs(t *testing.T) {
+	for _, c := range []struct{ format, inOut string }{
+		{"json", `"format_version": "1"`},
+		{"markdown", "### netops check: passed"},
+		{"junit", `<testsuite name="netops check ../../examples/homelab" tests="28" failures="0" skipped="0">`},
+		{"sarif", `"version": "2.1.0"`},
+	} {
+		t.Run(c.format, func(t *testing.T) {
+			run(t, "check", "--repo", example, "-o", c.format).want(t, cli.ExitOK, c.inOut, "")
+		})
+	}
+}
+
+func TestCheckJSONFindings(t *testing.T) {
+	dir := copyExample(t)
+	replaceIn(t, dir, "sites/home.yaml", "prefix: 192.168.5.0/24", "prefix: 192.168.5.0/20")
+	r := run(t, "check", "--repo", dir, "-o", "json")
+	r.want(t, cli.ExitFindings, "", "")
+	var doc struct {
+		FormatVersion string `json:"format_version"`
+		Summary       struct{ Deny int }
+		Findings      []struct {
+			Rule, Entity, File string
+			Line               int
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f := doc.Findings[0]
+	if doc.FormatVersion != "1" || doc.Summary.Deny != 6 || f.Rule != "cidr.canonical" || f.File != "sites/home.yaml" || f.Line != 45 {
+		t.Errorf("json = %+v", doc)
+	}
+}
+
+func TestCheckUnknownFormat(t *testing.T) {
+	run(t, "check", "--repo", example, "-o", "yaml").want(t, cli.ExitFailure, "", "unknown output format")
+}
+
+// overlappingPool is a pool that overlaps lan-pool, added among the services network's pools.
+const overlappingPool = "      - {name: extra-pool, prefix: 192.168.6.64/26, role: pool, pool: {exposure: lan}}\n      - name: online-pool\n"
+
+func TestCheckBaseNewDeny(t *testing.T) {
+	dir := exampleRepo(t)
+	replaceIn(t, dir, "sites/home.yaml", "      - name: online-pool\n", overlappingPool)
+	commitAll(t, dir, "add a pool")
+	r := run(t, "check", "--repo", dir, "--rev", "HEAD", "--base", "HEAD~1")
+	r.want(t, cli.ExitFindings, "deny metallb.pool-overlap network/lan-pool: pool lan-pool (192.168.6.0/25) overlaps pool extra-pool", "")
+	r.want(t, cli.ExitFindings, "[new]\n1 deny (1 new), 0 warnings, 0 excepted\n", "")
+}
+
+// TestCheckBaseOldDeny checks a change that leaves an old deny in place: the gate passes unless strict.
+func TestCheckBaseOldDeny(t *testing.T) {
+	dir := exampleRepo(t)
+	replaceIn(t, dir, "cluster.yaml", "ipAllocRange: 10.244.0.0/16", "ipAllocRange: 10.32.0.0/12")
+	commitAll(t, dir, "a Weave range of its own")
+	replaceIn(t, dir, "sites/cabin.yaml", "A holiday cabin", "A small holiday cabin")
+	commitAll(t, dir, "reword the cabin")
+
+	r := run(t, "check", "--repo", dir, "--base", "HEAD~1")
+	r.want(t, cli.ExitOK, "deny cluster.weave-range cluster/homelab: Weave's ipAllocRange 10.32.0.0/12 differs from the pod CIDR 10.244.0.0/16", "")
+	r.want(t, cli.ExitOK, "[existing]\n1 deny, 0 warnings, 0 excepted\n", "")
+	run(t, "check", "--repo", dir, "--base", "HEAD~1", "--strict").want(t, cli.ExitFindings, "[existing]", "")
+	run(t, "check", "--repo", dir).want(t, cli.ExitFindings, "cluster.weave-range", "")
+}
+
+func TestCheckBaseMarkdown(t *testing.T) {
+	dir := exampleRepo(t)
+	replaceIn(t, dir, "sites/home.yaml", "      - name: online-pool\n", overlappingPool)
+	commitAll(t, dir, "add a pool")
+	r := run(t, "check", "--repo", dir, "--base", "HEAD~1", "-o", "markdown")
+	r.want(t, cli.ExitFindings, "| New in this change | 1 | 0 |", "")
+	r.want(t, cli.ExitFindings, "| **deny** (new) | `metallb.pool-overlap` | `network/lan-pool` | `sites/home.yaml:61:9` |", "")
+}
+
+func TestCheckBaseMissing(t *testing.T) {
+	dir := exampleRepo(t)
+	run(t, "check", "--repo", dir, "--base", "no-such-branch").want(t, cli.ExitFailure, "", "reading the base")
+}
+
+// naming is a repo policy that wants every address's DNS name under a LAN domain from a data file.
+const naming = `package homelab.naming
+
+deny contains {"rule": "naming.dns-suffix", "entity": a.entity, "msg": sprintf("%s is not under a LAN domain", [a.dns])} if {
+	some a in input.addresses
+	a.dns != ""
+	not lan_name(a.dns)
+}
+
+lan_name(name) if {
+	some d in data.lanDomains
+	endswith(name, concat("", [".", d]))
+}
+`
+
+func TestCheckUserPolicyAndException(t *testing.T) {
+	dir := copyExample(t)
+	writeFile(t, dir, "policies/naming.rego", naming)
+	writeFile(t, dir, "policies/domains.yaml", "lanDomains: [home.lan, cabin.lan]\n")
+	run(t, "check", "--repo", dir).want(t, cli.ExitOK, "0 denies", "")
+
+	replaceIn(t, dir, "sites/home.yaml", "dns: router.home.lan", "dns: router.vendor.com")
+	run(t, "check", "--repo", dir).want(t, cli.ExitFindings,
+		"sites/home.yaml:38:9: deny naming.dns-suffix address/home/router: router.vendor.com is not under a LAN domain\n", "")
+
+	writeFile(t, dir, "exceptions.yaml", "apiVersion: netops.dev/v1alpha1\nkind: Exception\nrule: naming.dns-suffix\n"+
+		"entity: address/home/router\nreason: the router keeps its vendor name\nexpires: \"2999-12-31\"\n")
+	run(t, "check", "--repo", dir).want(t, cli.ExitOK,
+		"excepted naming.dns-suffix address/home/router: the router keeps its vendor name (until 2999-12-31)\n0 denies, 0 warnings, 1 excepted\n", "")
+
+	replaceIn(t, dir, "exceptions.yaml", "2999-12-31", "2020-01-31")
+	run(t, "check", "--repo", dir).want(t, cli.ExitFindings, "warn policy.exception-expired exception/naming.dns-suffix:address/home/router", "")
+}
+
+func TestCheckPolicyError(t *testing.T) {
+	dir := copyExample(t)
+	writeFile(t, dir, "policies/bad.rego", "package bad\n\ndeny contains x if {\n")
+	run(t, "check", "--repo", dir).want(t, cli.ExitFailure, "", "policies/bad.rego:4: unexpected eof token")
+}
+
+func TestCheckPlanError(t *testing.T) {
+	dir := copyExample(t)
+	replaceIn(t, dir, "services.yaml", "pool: lan-pool\nip: 192.168.6.60", "pool: no-pool\nip: 192.168.6.60")
+	run(t, "check", "--repo", dir).want(t, cli.ExitFailure, "", `unknown pool "no-pool"`)
+}
+
+func TestPolicyTest(t *testing.T) {
+	run(t, "policy", "test").want(t, cli.ExitOK, "of 60 policy tests passed\n", "")
+	run(t, "policy", "test", "-v").want(t, cli.ExitOK, "PASS builtin/cidr_test.rego:", "")
+}
+
+func TestPolicyTestRepo(t *testing.T) {
+	dir := copyExample(t)
+	writeFile(t, dir, "policies/naming.rego", naming)
+	writeFile(t, dir, "policies/domains.yaml", "lanDomains: [home.lan]\n")
+	writeFile(t, dir, "policies/naming_test.rego", `package homelab.naming_test
+
+import data.homelab.naming
+
+test_lan_name if naming.lan_name("router.home.lan")
+
+test_cabin_name if naming.lan_name("router.cabin.lan")
+`)
+	r := run(t, "policy", "test", "--repo", dir)
+	r.want(t, cli.ExitFailure, "FAIL policies/naming_test.rego:7:1: homelab.naming_test.test_cabin_name\n", "")
+	r.want(t, cli.ExitFailure, "61 of 62 policy tests passed\n", "")
+}
+
+func copyExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(example)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// replaceIn replaces old, which must be there once, with new in a file of dir.
+func replaceIn(t *testing.T, dir, name, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(b), old) != 1 {
+		t.Fatalf("%s does not hold %q once", name, old)
+	}
+	writeFile(t, dir, name, strings.Replace(string(b), old, new, 1))
+}

@@ -1,0 +1,2 @@
+// Package policies embeds netops's built-in Rego policies, which the policy stage runs on every plan.
+package policies
