@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -14,14 +16,16 @@ import (
 )
 
 // Load reads every plan document of the repo in fsys and resolves the plan. When the repo has problems
-// it returns them all as Errors, sorted by position; the plan is then nil.
+// it returns them all as Errors, sorted by position; the plan is then nil. Files are parsed in
+// parallel; fsys must be safe for concurrent use, as os.DirFS, fstest.MapFS and pkg/source's are.
 func Load(fsys fs.FS) (*network.Plan, error) {
 	c := &errs{}
 	l := &loader{plan: &network.Plan{}, errs: c}
 	files := planFiles(fsys, c)
-	for _, f := range files {
-		for _, doc := range readDocs(fsys, f, c) {
-			l.document(f, doc)
+	for _, f := range parseAll(fsys, files) {
+		c.list = append(c.list, f.errs.list...)
+		for _, d := range f.docs {
+			l.add(d)
 		}
 	}
 	if len(files) == 0 && len(c.list) == 0 {
@@ -36,6 +40,44 @@ func Load(fsys fs.FS) (*network.Plan, error) {
 		return nil, c.list
 	}
 	return l.plan, nil
+}
+
+// parsedFile is one file's documents, decoded, and the problems found in it.
+type parsedFile struct {
+	docs []parsedDoc
+	errs errs
+}
+
+// parsedDoc is one decoded document: a pointer to a model struct of its kind.
+type parsedDoc struct {
+	value any
+	doc   network.Document
+}
+
+// parseAll parses and decodes files on every CPU, keeping their order.
+func parseAll(fsys fs.FS, files []string) []parsedFile {
+	out := make([]parsedFile, len(files))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			out[i] = parseFile(fsys, f)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func parseFile(fsys fs.FS, file string) parsedFile {
+	var p parsedFile
+	for _, n := range readDocs(fsys, file, &p.errs) {
+		if d, ok := document(file, n, &p.errs); ok {
+			p.docs = append(p.docs, d)
+		}
+	}
+	return p
 }
 
 func sortErrors(list Errors) {
@@ -54,7 +96,6 @@ func sortErrors(list Errors) {
 type loader struct {
 	plan *network.Plan
 	errs *errs
-	seen bool // whether a Network document was read
 }
 
 // networkDoc is the repo's one Network document.
@@ -67,26 +108,19 @@ type networkDoc struct {
 
 var kinds = []string{"Network", "Cluster", "Site", "Tenant", "VPN", "Service", "Exception"}
 
-func (l *loader) document(file string, n *yaml.Node) {
-	d := &decoder{file: file, errs: l.errs}
+// document decodes one YAML document into the model struct of its kind.
+func document(file string, n *yaml.Node, c *errs) (parsedDoc, bool) {
+	d := &decoder{file: file, errs: c}
 	if !d.isMapping(n) {
-		return
+		return parsedDoc{}, false
 	}
 	kind, ok := d.header(n)
 	if !ok {
-		return
+		return parsedDoc{}, false
 	}
-	v := l.target(kind, d.pos(n))
-	if v == nil {
-		return
-	}
+	v := newOfKind(kind)
 	d.structure(n, reflect.ValueOf(v).Elem(), map[string]bool{"apiVersion": true, "kind": true})
-	if doc, ok := v.(*networkDoc); ok {
-		l.plan.Name, l.plan.Description, l.plan.Components = doc.Name, doc.Description, doc.Components
-	}
-	l.plan.Documents = append(l.plan.Documents, network.Document{
-		Kind: kind, Name: nameOf(v), Pos: d.pos(n), Digest: digest(n),
-	})
+	return parsedDoc{value: v, doc: network.Document{Kind: kind, Name: nameOf(v), Pos: d.pos(n), Digest: digest(n)}}, true
 }
 
 // header checks a document's apiVersion and returns its kind.
@@ -125,40 +159,56 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// target makes the value a document of this kind decodes into, and adds it to the plan.
-func (l *loader) target(kind string, pos network.Pos) any {
-	p := l.plan
+func newOfKind(kind string) any {
 	switch kind {
 	case "Network":
-		return l.networkDoc(pos)
+		return &networkDoc{}
 	case "Cluster":
-		return add(&p.Clusters)
+		return &network.Cluster{}
 	case "Site":
-		return add(&p.Sites)
+		return &network.Site{}
 	case "Tenant":
-		return add(&p.Tenants)
+		return &network.Tenant{}
 	case "VPN":
-		return add(&p.VPNs)
+		return &network.VPN{}
 	case "Service":
-		return add(&p.Services)
+		return &network.Service{}
 	}
-	return add(&p.Exceptions)
+	return &network.Exception{}
 }
 
-func add[T any](list *[]*T) *T {
-	v := new(T)
-	*list = append(*list, v)
-	return v
+// add puts a decoded document into the plan.
+func (l *loader) add(d parsedDoc) {
+	p := l.plan
+	switch v := d.value.(type) {
+	case *networkDoc:
+		if !l.networkDoc(d.doc.Pos, v) {
+			return
+		}
+	case *network.Cluster:
+		p.Clusters = append(p.Clusters, v)
+	case *network.Site:
+		p.Sites = append(p.Sites, v)
+	case *network.Tenant:
+		p.Tenants = append(p.Tenants, v)
+	case *network.VPN:
+		p.VPNs = append(p.VPNs, v)
+	case *network.Service:
+		p.Services = append(p.Services, v)
+	case *network.Exception:
+		p.Exceptions = append(p.Exceptions, v)
+	}
+	p.Documents = append(p.Documents, d.doc)
 }
 
-func (l *loader) networkDoc(pos network.Pos) any {
-	if l.seen {
+func (l *loader) networkDoc(pos network.Pos, doc *networkDoc) bool {
+	if l.plan.Pos.File != "" {
 		l.errs.add(pos, "keep one Network document in netops.yaml", "a second Network document (the first is at %s)", l.plan.Pos)
-		return nil
+		return false
 	}
-	l.seen = true
-	l.plan.Pos = pos
-	return &networkDoc{}
+	p := l.plan
+	p.Pos, p.Name, p.Description, p.Components = pos, doc.Name, doc.Description, doc.Components
+	return true
 }
 
 func nameOf(v any) string {
