@@ -5,7 +5,7 @@ CACHE     ?= $(or $(NETOPS_CACHE),$(HOME)/.cache/netops)
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/netops/netops/pkg/cli.Version=$(VERSION)
 
-TESTENV    = $(shell hack/testenv/build.sh)
+TESTENV    = $(shell hack/testenv/build.sh --with-kubectl)
 
 .PHONY: help build test vet bench demo fuzz testenv clean
 

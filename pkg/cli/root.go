@@ -60,9 +60,11 @@ var commands = []func(Streams) *cobra.Command{
 	newValidateCmd,
 	newChangesCmd,
 	newRenderCmd,
+	newApplyCmd,
+	newPlanCmd,
+	newVersionCmd,
 	newCheckCmd,
 	newPolicyCmd,
-	newVersionCmd,
 }
 
 // NewRootCmd builds the netops command tree.

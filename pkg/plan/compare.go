@@ -71,7 +71,7 @@ func compare(target string, before, after []*unstructured.Unstructured) []outcom
 func change(target string, before, after *unstructured.Unstructured) outcome {
 	b, a := normalize(before), normalize(after)
 	maskSecrets(b, a)
-	c := Change{Target: target, Fields: Diff(b, a)}
+	c := Change{Target: target, Fields: withoutSource(Diff(b, a))}
 	obj := after
 	switch {
 	case before == nil:
@@ -96,6 +96,20 @@ func created(o map[string]any) []Field {
 			continue
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// sourcePath is the field that names the plan entity behind an object. It changes whenever an edit
+// moves the entity's line, so a plan leaves it out: an object whose only change is that is unchanged.
+var sourcePath = join("metadata.annotations", SourceAnnotation)
+
+func withoutSource(fields []Field) []Field {
+	out := fields[:0]
+	for _, f := range fields {
+		if f.Path != sourcePath {
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -33,14 +34,21 @@ func Live(ctx context.Context, c Cluster, after Targets) (*Plan, error) {
 	return p, nil
 }
 
+// dryRuns bounds the dry-runs of one target that are in flight at once.
+const dryRuns = 8
+
 func liveTarget(ctx context.Context, c Cluster, target string, objects []*unstructured.Unstructured) ([]outcome, error) {
-	out := make([]outcome, 0, len(objects))
-	for _, o := range objects {
-		oc, err := liveObject(ctx, c, target, o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, oc)
+	out := make([]outcome, len(objects))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(dryRuns)
+	for i, o := range objects {
+		g.Go(func() (err error) {
+			out[i], err = liveObject(gctx, c, target, o)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	stale, err := c.Stale(ctx, target, objects)
 	if err != nil {

@@ -1,0 +1,221 @@
+package apply
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fluxcd/cli-utils/pkg/object"
+	"github.com/fluxcd/pkg/ssa"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Where netops keeps its state in the cluster, and the label that ties an object to its target.
+const (
+	SystemNamespace = "netops-system"
+	TargetLabel     = "netops.dev/target"
+	inventoryPrefix = "netops-inventory-"
+	inventoryKey    = "inventory"
+	inventoryLabel  = "netops.dev/inventory"
+)
+
+// ObjectRef names one object in a cluster.
+type ObjectRef struct {
+	Group, Version, Kind, Namespace, Name string
+}
+
+// String is Kind/namespace/name, or Kind/name for a cluster-scoped object.
+func (r ObjectRef) String() string {
+	if r.Namespace == "" {
+		return r.Kind + "/" + r.Name
+	}
+	return r.Kind + "/" + r.Namespace + "/" + r.Name
+}
+
+// ID is the object's identity across versions, as Flux writes it: namespace_name_group_kind.
+func (r ObjectRef) ID() string { return r.meta().String() }
+
+func (r ObjectRef) meta() object.ObjMetadata {
+	return object.ObjMetadata{Namespace: r.Namespace, Name: r.Name, GroupKind: schema.GroupKind{Group: r.Group, Kind: r.Kind}}
+}
+
+// object is an empty object that r names, to read or delete it.
+func (r ObjectRef) object() *unstructured.Unstructured {
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(schema.GroupVersionKind{Group: r.Group, Version: r.Version, Kind: r.Kind})
+	u.SetNamespace(r.Namespace)
+	u.SetName(r.Name)
+	return u
+}
+
+func refOf(u *unstructured.Unstructured) ObjectRef {
+	gvk := u.GroupVersionKind()
+	return ObjectRef{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind, Namespace: u.GetNamespace(), Name: u.GetName()}
+}
+
+func refOfEntry(e ssa.ChangeSetEntry) ObjectRef {
+	m := e.ObjMetadata
+	return ObjectRef{Group: m.GroupKind.Group, Version: e.GroupVersion, Kind: m.GroupKind.Kind, Namespace: m.Namespace, Name: m.Name}
+}
+
+func refsOf(objs []*unstructured.Unstructured) []ObjectRef {
+	refs := make([]ObjectRef, len(objs))
+	for i, o := range objs {
+		refs[i] = refOf(o)
+	}
+	return refs
+}
+
+// union is every ref of a, then those of b whose ID a lacks, sorted by ID. A ref of b wins over one of a
+// with the same ID, so that the newest version is kept.
+func union(a, b []ObjectRef) []ObjectRef {
+	byID := map[string]ObjectRef{}
+	for _, r := range a {
+		byID[r.ID()] = r
+	}
+	for _, r := range b {
+		byID[r.ID()] = r
+	}
+	out := make([]ObjectRef, 0, len(byID))
+	for _, r := range byID {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(x, y ObjectRef) int { return strings.Compare(x.ID(), y.ID()) })
+	return out
+}
+
+// inventoryEntry is one object of an inventory, as Flux stores it: its ID and API version.
+type inventoryEntry struct {
+	ID      string `json:"id"`
+	Version string `json:"v"`
+}
+
+// Inventory lists the objects that the target's inventory holds: what netops applied to it and has not
+// pruned since. A target never applied has an empty inventory.
+func Inventory(ctx context.Context, c client.Client, target string) ([]ObjectRef, error) {
+	cm := &corev1.ConfigMap{}
+	err := c.Get(ctx, client.ObjectKey{Namespace: SystemNamespace, Name: inventoryName(target)}, cm)
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("target %s: reading the inventory ConfigMap/%s/%s: %w", target, SystemNamespace, inventoryName(target), err)
+	}
+	refs, err := decodeInventory(cm.Data[inventoryKey])
+	if err != nil {
+		return nil, fmt.Errorf("target %s: the inventory ConfigMap/%s/%s is corrupt: %w", target, SystemNamespace, inventoryName(target), err)
+	}
+	return refs, nil
+}
+
+func inventoryName(target string) string { return inventoryPrefix + target }
+
+func decodeInventory(data string) ([]ObjectRef, error) {
+	if data == "" {
+		return nil, nil
+	}
+	var entries []inventoryEntry
+	if err := json.Unmarshal([]byte(data), &entries); err != nil {
+		return nil, err
+	}
+	refs := make([]ObjectRef, len(entries))
+	for i, e := range entries {
+		m, err := object.ParseObjMetadata(e.ID)
+		if err != nil {
+			return nil, err
+		}
+		refs[i] = ObjectRef{Group: m.GroupKind.Group, Version: e.Version, Kind: m.GroupKind.Kind, Namespace: m.Namespace, Name: m.Name}
+	}
+	return refs, nil
+}
+
+func encodeInventory(refs []ObjectRef) (string, error) {
+	entries := make([]inventoryEntry, len(refs))
+	for i, r := range refs {
+		entries[i] = inventoryEntry{ID: r.ID(), Version: r.Version}
+	}
+	b, err := json.MarshalIndent(entries, "", " ")
+	return string(b), err
+}
+
+// record writes next as the target's inventory, unless it holds the same as current.
+func (a *Applier) record(ctx context.Context, target string, current, next []ObjectRef) error {
+	data, err := encodeInventory(next)
+	if err != nil {
+		return err
+	}
+	if was, _ := encodeInventory(union(nil, current)); was == data {
+		return nil
+	}
+	cm := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1",
+		"kind":       "ConfigMap",
+		"metadata": map[string]any{
+			"name":      inventoryName(target),
+			"namespace": SystemNamespace,
+			"labels":    map[string]any{inventoryLabel: target, "app.kubernetes.io/managed-by": "netops"},
+		},
+		"data": map[string]any{inventoryKey: data},
+	}}
+	if err := a.ssaPatch(ctx, cm); err != nil {
+		return fmt.Errorf("target %s: writing the inventory: %w", target, err)
+	}
+	return nil
+}
+
+// ssaPatch server-side applies obj as the field manager, taking over any conflicting field.
+func (a *Applier) ssaPatch(ctx context.Context, obj *unstructured.Unstructured) error {
+	return a.client.Patch(ctx, obj, client.Apply, client.ForceOwnership, client.FieldOwner(a.opts.FieldManager))
+}
+
+// Stale lists the objects that apply with Prune would delete: those in the target's inventory that t
+// no longer renders, that still exist and that still carry the target's label.
+func Stale(ctx context.Context, c client.Client, t Target) ([]ObjectRef, error) {
+	inv, err := Inventory(ctx, c, t.Name)
+	if err != nil {
+		return nil, err
+	}
+	return stale(ctx, c, t.Name, inv, refsOf(t.Objects))
+}
+
+func stale(ctx context.Context, c client.Client, target string, inv, desired []ObjectRef) ([]ObjectRef, error) {
+	want := map[string]bool{}
+	for _, r := range desired {
+		want[r.ID()] = true
+	}
+	var out []ObjectRef
+	for _, r := range inv {
+		if want[r.ID()] {
+			continue
+		}
+		owned, err := ownedBy(ctx, c, r, target)
+		if err != nil {
+			return nil, err
+		}
+		if owned {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ownedBy says whether the object r names exists and carries target's label: an object that another
+// target has taken over since is no longer this target's to delete.
+func ownedBy(ctx context.Context, c client.Client, r ObjectRef, target string) (bool, error) {
+	u := r.object()
+	err := c.Get(ctx, client.ObjectKeyFromObject(u), u)
+	switch {
+	case apierrors.IsNotFound(err), meta.IsNoMatchError(err):
+		return false, nil
+	case err != nil:
+		return false, &ObjectError{Object: r, Op: "get", Err: err}
+	}
+	return u.GetLabels()[TargetLabel] == target, nil
+}

@@ -1,0 +1,120 @@
+package apply_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netops/netops/pkg/apply"
+)
+
+func TestPruneDeletesOnlyWhatTheTargetDropped(t *testing.T) {
+	id := newID()
+	a, _ := newApplier(t, apply.Options{Prune: true})
+	home, cabin := target(t, "home", id), target(t, "cabin", id)
+	mustApply(t, a, home)
+	mustApply(t, a, cabin)
+	dropped := []string{"ConfigMap/home-" + id + "/c", "Service/home-" + id + "/web"}
+	smaller := without(home, dropped...)
+
+	stale, err := apply.Stale(t.Context(), k8s, smaller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(dropped, refNames(stale)); diff != "" {
+		t.Errorf("Stale (-want +got):\n%s", diff)
+	}
+	res := mustApply(t, a, smaller)
+
+	want := all(smaller, apply.Unchanged)
+	for _, d := range dropped {
+		want[d] = apply.Pruned
+	}
+	if diff := cmp.Diff(want, actions(res)); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(names(smaller), live(t, id, home.Name)); diff != "" {
+		t.Errorf("home in the cluster (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(names(smaller), inventory(t, home.Name)); diff != "" {
+		t.Errorf("home's inventory (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(names(cabin), live(t, id, cabin.Name)); diff != "" {
+		t.Errorf("cabin in the cluster (-want +got):\n%s", diff)
+	}
+}
+
+func TestPruneLeavesAnObjectAnotherTargetTookOver(t *testing.T) {
+	id := newID()
+	a, _ := newApplier(t, apply.Options{Prune: true})
+	home, cabin := target(t, "home", id), target(t, "cabin", id)
+	mustApply(t, a, home)
+	mustApply(t, a, cabin)
+	moved := "ConfigMap/home-" + id + "/a"
+	cabin.Objects = append(cabin.Objects, configMap("home-"+id, "a", "1"))
+	mustApply(t, a, cabin)
+
+	res := mustApply(t, a, without(home, moved))
+
+	if got := actions(res)[moved]; got != "" {
+		t.Errorf("home reported %s %s; it belongs to cabin now", moved, got)
+	}
+	if got := get(t, configMapGVK, "home-"+id, "a").GetLabels()[apply.TargetLabel]; got != cabin.Name {
+		t.Errorf("%s is labelled for %q, want %q", moved, got, cabin.Name)
+	}
+	if diff := cmp.Diff(names(without(home, moved)), inventory(t, home.Name)); diff != "" {
+		t.Errorf("home's inventory (-want +got):\n%s", diff)
+	}
+}
+
+func TestPruneRefusesAnEmptyRender(t *testing.T) {
+	id := newID()
+	a, _ := newApplier(t, apply.Options{Prune: true})
+	home := target(t, "home", id)
+	mustApply(t, a, home)
+
+	res, err := a.Apply(t.Context(), apply.Target{Name: home.Name})
+
+	var perr *apply.PruneError
+	if !errors.As(err, &perr) || !perr.Empty || perr.Inventory != len(home.Objects) {
+		t.Fatalf("got %v (%T), want a *PruneError for an empty render of %d objects", err, err, len(home.Objects))
+	}
+	if res.Pruned != 0 || res.Err != err {
+		t.Errorf("result: %+v", res)
+	}
+	if diff := cmp.Diff(names(home), live(t, id, home.Name)); diff != "" {
+		t.Errorf("home in the cluster (-want +got):\n%s", diff)
+	}
+}
+
+func TestPruneRefusesAMassPruneUnlessAllowed(t *testing.T) {
+	id := newID()
+	a, _ := newApplier(t, apply.Options{Prune: true})
+	home := target(t, "home", id)
+	mustApply(t, a, home)
+	ns := "home-" + id
+	dropped := []string{"ConfigMap/" + ns + "/a", "ConfigMap/" + ns + "/b", "ConfigMap/" + ns + "/c",
+		"Service/" + ns + "/web", "Secret/" + ns + "/creds"}
+	smaller := without(home, dropped...)
+
+	_, err := a.Apply(t.Context(), smaller)
+
+	var perr *apply.PruneError
+	if !errors.As(err, &perr) || perr.Empty || perr.Stale != len(dropped) || perr.Inventory != len(home.Objects) {
+		t.Fatalf("got %v (%T), want a *PruneError for %d of %d objects", err, err, len(dropped), len(home.Objects))
+	}
+	if diff := cmp.Diff(names(home), live(t, id, home.Name)); diff != "" {
+		t.Errorf("home after the refusal (-want +got):\n%s", diff)
+	}
+
+	allowed, _ := newApplier(t, apply.Options{Prune: true, AllowMassPrune: true})
+	res := mustApply(t, allowed, smaller)
+
+	if res.Pruned != len(dropped) {
+		t.Errorf("pruned %d objects, want %d", res.Pruned, len(dropped))
+	}
+	if diff := cmp.Diff(names(smaller), live(t, id, home.Name)); diff != "" {
+		t.Errorf("home after the allowed prune (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/netops/netops/pkg/apply"
+	"github.com/netops/netops/pkg/network"
+	"github.com/netops/netops/pkg/render"
+	"github.com/netops/netops/pkg/source"
+)
+
+// applyFlags are the flags of netops apply.
+type applyFlags struct {
+	repoFlags
+	site           string
+	allSites       bool
+	kubeconfig     string
+	context        string
+	prune          bool
+	wait           bool
+	timeout        time.Duration
+	forceConflicts bool
+	allowMassPrune bool
+	lockTimeout    time.Duration
+	keyring        string
+}
+
+func newApplyCmd(s Streams) *cobra.Command {
+	var flags applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Server-side apply the rendered targets to their clusters, each under a lock, pruning what they no longer render",
+		Long: `Apply renders the plan and server-side applies each target to its cluster: a cluster's shared
+components first, then its sites, two at a time. Each target is locked while it applies, keeps an
+inventory of what it applied, and with --prune deletes what it no longer renders, and only that.
+
+A summary table goes to stdout and progress to stderr. The exit code is 1 if any target failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runApply(cmd.Context(), s, flags)
+		},
+	}
+	flags.bind(cmd)
+	f := cmd.Flags()
+	f.StringVar(&flags.site, "site", "", "apply one target: a site, or a cluster for its shared components")
+	f.BoolVar(&flags.allSites, "all-sites", false, "apply every target: each cluster's shared components, then every site")
+	f.StringVar(&flags.kubeconfig, "kubeconfig", "", "the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+	f.StringVar(&flags.context, "context", "", "the kubeconfig context (default: the context the plan gives each cluster)")
+	f.BoolVar(&flags.prune, "prune", false, "delete the objects a target applied before and no longer renders")
+	f.BoolVar(&flags.wait, "wait", false, "wait until every applied object is ready")
+	f.DurationVar(&flags.timeout, "timeout", apply.DefaultTimeout, "how long each target may take to apply, and to become ready with --wait")
+	f.BoolVar(&flags.forceConflicts, "force-conflicts", false, "take over fields that another field manager owns")
+	f.BoolVar(&flags.allowMassPrune, "allow-mass-prune", false, "prune even when the render is empty or more than half of a target would go")
+	f.DurationVar(&flags.lockTimeout, "lock-timeout", apply.DefaultLockTimeout, "how long to wait for another apply of the same target")
+	f.StringVar(&flags.keyring, "keyring", "", "a file of armored PGP public keys: refuse to deploy a commit not signed by one of them")
+	return cmd
+}
+
+func (f applyFlags) check() error {
+	switch {
+	case f.site != "" && f.allSites:
+		return errors.New("pass --site or --all-sites, not both")
+	case f.site == "" && !f.allSites:
+		return errors.New("pass --site NAME to apply one target, or --all-sites to apply them all")
+	}
+	return nil
+}
+
+func runApply(ctx context.Context, s Streams, f applyFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	ctrllog.SetLogger(logr.Discard()) // controller-runtime logs nowhere but through Options.Log
+	plan, targets, err := renderForApply(ctx, s, f)
+	if err != nil {
+		return err
+	}
+	results := applyTargets(ctx, s, f, plan, targets)
+	writeSummary(s.Out, results)
+	return failures(s.Err, results)
+}
+
+// renderForApply opens the repo, checks the commit's signature with --keyring, and renders the targets to apply.
+func renderForApply(ctx context.Context, s Streams, f applyFlags) (*network.Plan, []*render.Target, error) {
+	var opts []source.Option
+	if f.keyring != "" {
+		armored, err := os.ReadFile(f.keyring)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading the keyring: %w", err)
+		}
+		opts = append(opts, source.WithKeyring(string(armored)))
+	}
+	r, err := openRepo(ctx, f.repo, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	rev, err := verified(ctx, s, r, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := readPlan(ctx, r, rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	targets, warnings, err := renderTargets(ctx, l, f.site, f.allSites)
+	for _, w := range warnings {
+		fmt.Fprintln(s.Err, "warning:", w)
+	}
+	return l.Plan, targets, err
+}
+
+// verified is the revision to deploy. With --keyring it is the commit whose signature checked out,
+// by its hash, so that neither the files on disk nor a branch that moves since can slip in.
+func verified(ctx context.Context, s Streams, r *source.Repo, f applyFlags) (string, error) {
+	if f.keyring == "" {
+		return f.rev, nil
+	}
+	rv, err := r.Verify(ctx, f.rev)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(s.Err, "commit %s is signed by %s\n", rv.Hash, rv.Signer)
+	return rv.Hash, nil
+}
+
+// renderTargets renders the loaded plan and picks the target named site, or every target with all.
+// It returns the warnings of the targets it picks.
+func renderTargets(ctx context.Context, l loaded, site string, all bool) ([]*render.Target, []string, error) {
+	res, err := render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()))
+	if err != nil {
+		return nil, nil, err
+	}
+	if all {
+		site = ""
+	}
+	targets, err := selectTargets(res, site)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	for _, t := range targets {
+		for _, w := range t.Warnings {
+			warnings = append(warnings, fmt.Sprintf("%s (target %s)", w, t.Name))
+		}
+	}
+	return targets, warnings, nil
+}
+
+// applyTargets applies the targets cluster by cluster: each cluster's shared components first, so
+// that the CRDs its sites use exist, then its sites.
+func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, targets []*render.Target) []*apply.Result {
+	var results []*apply.Result
+	for _, cluster := range clustersOf(targets) {
+		shared, sites := split(targets, cluster)
+		a, err := newApplier(f, contextOf(plan, cluster, f.context), s.Err)
+		if err != nil {
+			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
+			continue
+		}
+		results = append(results, a.ApplyAll(ctx, shared)...)
+		results = append(results, a.ApplyAll(ctx, sites)...)
+	}
+	return results
+}
+
+func clustersOf(targets []*render.Target) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range targets {
+		if !seen[t.Cluster] {
+			seen[t.Cluster] = true
+			out = append(out, t.Cluster)
+		}
+	}
+	return out
+}
+
+// split is the cluster's targets: its shared components, and its sites.
+func split(targets []*render.Target, cluster string) (shared, sites []apply.Target) {
+	for _, t := range targets {
+		switch {
+		case t.Cluster != cluster:
+		case t.Site == "":
+			shared = append(shared, apply.Target{Name: t.Name, Objects: t.Objects})
+		default:
+			sites = append(sites, apply.Target{Name: t.Name, Objects: t.Objects})
+		}
+	}
+	return shared, sites
+}
+
+// contextOf is the kubeconfig context of a cluster: --context, else the one the plan gives it.
+func contextOf(plan *network.Plan, cluster, override string) string {
+	if override != "" {
+		return override
+	}
+	for _, c := range plan.Clusters {
+		if c.Name == cluster {
+			return c.Context
+		}
+	}
+	return ""
+}
+
+func newApplier(f applyFlags, kubeContext string, log io.Writer) (*apply.Applier, error) {
+	cfg, err := restConfig(f.kubeconfig, kubeContext)
+	if err != nil {
+		return nil, err
+	}
+	return apply.New(cfg, apply.Options{
+		Prune: f.prune, Wait: f.wait, ForceConflicts: f.forceConflicts, AllowMassPrune: f.allowMassPrune,
+		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log,
+	})
+}
+
+func restConfig(kubeconfig, kubeContext string) (*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = kubeconfig
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: kubeContext}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig context %q: %w; pass --context to pick another", kubeContext, err)
+	}
+	return cfg, nil
+}
+
+func failed(ts []apply.Target, err error) []*apply.Result {
+	out := make([]*apply.Result, len(ts))
+	for i, t := range ts {
+		out[i] = &apply.Result{Target: t.Name, Err: err}
+	}
+	return out
+}
+
+// writeSummary writes a line per target: what apply did to its objects, and how it ended.
+func writeSummary(w io.Writer, results []*apply.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tCREATED\tCONFIGURED\tUNCHANGED\tPRUNED\tSTATUS")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\n", r.Target, r.Created, r.Configured, r.Unchanged, r.Pruned, status(r.Err))
+	}
+	tw.Flush()
+}
+
+// status says in a word or two how a target's apply ended.
+func status(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, new(*apply.LockError)):
+		return "failed: locked"
+	case errors.As(err, new(*apply.ConflictError)):
+		return "failed: field conflict"
+	case errors.As(err, new(*apply.PruneError)):
+		return "failed: prune refused"
+	}
+	return "failed"
+}
+
+// failures writes the error of each failed target to w, and ends the command with exit code 1 if any failed.
+func failures(w io.Writer, results []*apply.Result) error {
+	n := 0
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(w, "netops: %s: %v\n", r.Target, r.Err)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d of %d targets failed", n, len(results)), Silent: true}
+}

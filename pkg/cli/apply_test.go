@@ -1,0 +1,236 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/netops/netops/pkg/apply"
+)
+
+// The package's control plane: a real etcd and kube-apiserver, started by the first test that needs it.
+var cluster struct {
+	once       sync.Once
+	env        *envtest.Environment
+	client     client.Client
+	dir        string
+	kubeconfig string // a file whose context "envtest" reaches the control plane
+	err        error
+}
+
+// stopCluster stops the control plane, if a test started it; TestMain calls it after the tests.
+func stopCluster() {
+	if cluster.env != nil {
+		_ = cluster.env.Stop()
+	}
+	if cluster.dir != "" {
+		_ = os.RemoveAll(cluster.dir)
+	}
+}
+
+// kubeconfig starts the control plane if it is not running yet, and returns its kubeconfig file.
+func kubeconfig(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		t.Fatal("KUBEBUILDER_ASSETS is not set. This test runs against a real kube-apiserver and etcd: " +
+			"run `make testenv`, then export KUBEBUILDER_ASSETS=\"$(hack/testenv/build.sh)\"")
+	}
+	cluster.once.Do(startCluster)
+	if cluster.err != nil {
+		t.Fatalf("starting the control plane: %v", cluster.err)
+	}
+	return cluster.kubeconfig
+}
+
+func startCluster() {
+	cluster.env = &envtest.Environment{}
+	cfg, err := cluster.env.Start()
+	if err != nil {
+		cluster.err = err
+		return
+	}
+	if cluster.client, err = client.New(cfg, client.Options{}); err != nil {
+		cluster.err = err
+		return
+	}
+	if cluster.dir, err = os.MkdirTemp("", "netops-cli-"); err != nil {
+		cluster.err = err
+		return
+	}
+	cluster.kubeconfig = filepath.Join(cluster.dir, "kubeconfig")
+	cluster.err = os.WriteFile(cluster.kubeconfig, cluster.env.KubeConfig, 0o600)
+}
+
+// applyArgs are the arguments of netops apply of the homelab's cluster target to the control plane.
+func applyArgs(t *testing.T, repo string, more ...string) []string {
+	return append([]string{"apply", "--repo", repo, "--site", "homelab", "--kubeconfig", kubeconfig(t), "--context", "envtest"}, more...)
+}
+
+// row is one line of apply's summary table.
+type row struct {
+	created, configured, unchanged, pruned int
+	status                                 string
+}
+
+func summaryRow(t *testing.T, out, target string) row {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 || f[0] != target {
+			continue
+		}
+		var n [4]int
+		for i := range n {
+			v, err := strconv.Atoi(f[i+1])
+			if err != nil {
+				t.Fatalf("summary line %q: %v", line, err)
+			}
+			n[i] = v
+		}
+		return row{n[0], n[1], n[2], n[3], strings.Join(f[5:], " ")}
+	}
+	t.Fatalf("no summary line for %s in:\n%s", target, out)
+	return row{}
+}
+
+func TestApplyDeploysASignedCommit(t *testing.T) {
+	repo := exampleRepo(t)
+	key := newKey(t)
+	signedCommit(t, repo, key)
+	args := applyArgs(t, repo, "--prune", "--keyring", keyring(t, key))
+
+	first := run(t, args...)
+
+	first.want(t, 0, "TARGET", "is signed by Tester")
+	got := summaryRow(t, first.out, "homelab")
+	if got.created == 0 || got.configured+got.unchanged+got.pruned != 0 || got.status != "ok" {
+		t.Errorf("first apply: %+v\n%s", got, first.err)
+	}
+	again := run(t, args...)
+	again.want(t, 0, "TARGET", "")
+	if want := (row{unchanged: got.created, status: "ok"}); summaryRow(t, again.out, "homelab") != want {
+		t.Errorf("second apply: %+v, want %+v\n%s", summaryRow(t, again.out, "homelab"), want, again.err)
+	}
+}
+
+func TestApplyFailsOnALockedTarget(t *testing.T) {
+	repo := exampleRepo(t)
+	args := applyArgs(t, repo, "--lock-timeout", "1s")
+	holdLock(t, "homelab", "someone-else")
+
+	r := run(t, args...)
+
+	r.want(t, 1, "failed: locked", `locked by "someone-else"`)
+	if got := summaryRow(t, r.out, "homelab"); got.created+got.configured+got.unchanged != 0 {
+		t.Errorf("a locked target was applied: %+v", got)
+	}
+}
+
+func TestApplyRefusesAnUnsignedCommit(t *testing.T) {
+	repo := exampleRepo(t)
+	missing := filepath.Join(t.TempDir(), "no-kubeconfig")
+
+	r := run(t, "apply", "--repo", repo, "--all-sites", "--kubeconfig", missing, "--keyring", keyring(t, newKey(t)))
+
+	r.want(t, 1, "", "not signed")
+	if r.out != "" {
+		t.Errorf("an unsigned commit reached the apply:\n%s", r.out)
+	}
+}
+
+func TestApplyNeedsSiteOrAllSites(t *testing.T) {
+	repo := exampleRepo(t)
+	run(t, "apply", "--repo", repo).want(t, 1, "", "--site")
+	run(t, "apply", "--repo", repo, "--site", "home", "--all-sites").want(t, 1, "", "not both")
+}
+
+// holdLock makes target's lock held by holder, freshly renewed, for the rest of the test.
+func holdLock(t *testing.T, target, holder string) {
+	t.Helper()
+	c := cluster.client
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: apply.SystemNamespace}}
+	if err := c.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	now, secs := metav1.NowMicro(), int32(3600)
+	lease := &coordinationv1.Lease{
+		ObjectMeta: metav1.ObjectMeta{Namespace: apply.SystemNamespace, Name: "netops-lock-" + target},
+		Spec:       coordinationv1.LeaseSpec{HolderIdentity: &holder, AcquireTime: &now, RenewTime: &now, LeaseDurationSeconds: &secs},
+	}
+	if err := c.Delete(context.Background(), lease.DeepCopy()); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	if err := c.Create(context.Background(), lease); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.Delete(context.Background(), lease); err != nil {
+			t.Errorf("freeing the lock: %v", err)
+		}
+	})
+}
+
+func newKey(t *testing.T) *openpgp.Entity {
+	t.Helper()
+	key, err := openpgp.NewEntity("Tester", "", "tester@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// keyring writes key's armored public key to a file, as gpg --armor --export does.
+func keyring(t *testing.T, key *openpgp.Entity) string {
+	t.Helper()
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := key.Serialize(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "keyring.asc")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// signedCommit adds an empty commit to the repo in dir, signed by key.
+func signedCommit(t *testing.T, dir string, key *openpgp.Entity) {
+	t.Helper()
+	r, err := gogit.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Tester", Email: "tester@example.com", When: time.Now()}
+	_, err = wt.Commit("signed", &gogit.CommitOptions{Author: sig, Committer: sig, SignKey: key, AllowEmptyCommits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
