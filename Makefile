@@ -29,8 +29,9 @@ testenv: ## build kube-apiserver, etcd and kubectl from the Go module proxy, onc
 bench: ## benchmarks; writes BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-demo: build ## validate the example network repo
-	$(BIN)/netops validate --repo examples/homelab
+demo: build ## check and plan the example network repo, offline
+	$(BIN)/netops check --repo examples/homelab
+	$(BIN)/netops plan --repo examples/homelab --offline
 
 fuzz: ## fuzz the loader for five minutes
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 5m ./pkg/load
