@@ -28,11 +28,9 @@ func diffValue(path string, a, b any, out *[]Field) {
 		diffMaps(path, am, bm, out)
 		return
 	}
-	al, aIsList := a.([]any)
-	bl, bIsList := b.([]any)
-	if aIsList && bIsList && len(al) == len(bl) {
-		for i := range al {
-			diffValue(fmt.Sprintf("%s[%d]", path, i), al[i], bl[i], out)
+	if al, bl, ok := asLists(a, b); ok {
+		for i := range max(len(al), len(bl)) {
+			diffValue(fmt.Sprintf("%s[%d]", path, i), at(al, i), at(bl, i), out)
 		}
 		return
 	}
@@ -47,6 +45,21 @@ func asMaps(a, b any) (map[string]any, map[string]any, bool) {
 	am, aIsMap := a.(map[string]any)
 	bm, bIsMap := b.(map[string]any)
 	return am, bm, (aIsMap || a == nil) && (bIsMap || b == nil) && (aIsMap || bIsMap)
+}
+
+// asLists is asMaps for lists: an added or removed list, or a list that grows or shrinks, is listed
+// item by item.
+func asLists(a, b any) ([]any, []any, bool) {
+	al, aIsList := a.([]any)
+	bl, bIsList := b.([]any)
+	return al, bl, (aIsList || a == nil) && (bIsList || b == nil) && (aIsList || bIsList)
+}
+
+func at(list []any, i int) any {
+	if i < len(list) {
+		return list[i]
+	}
+	return nil
 }
 
 func diffMaps(path string, a, b map[string]any, out *[]Field) {

@@ -189,3 +189,15 @@ func TestMultiLineTextShowsChangedLines(t *testing.T) {
 		t.Errorf("got:\n%s\nwant it to hold:\n%s", b.String(), want)
 	}
 }
+
+func TestListsDiffItemByItem(t *testing.T) {
+	a := map[string]any{"spec": map[string]any{"addresses": []any{"192.168.6.0/25"}}}
+	b := map[string]any{"spec": map[string]any{"addresses": []any{"192.168.6.0/25", "192.168.7.0/25"}, "ports": []any{map[string]any{"port": int64(53)}}}}
+	want := []plan.Field{
+		{Path: "spec.addresses[1]", After: "192.168.7.0/25"},
+		{Path: "spec.ports[0].port", After: int64(53)},
+	}
+	if diff := cmp.Diff(want, plan.Diff(a, b)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
