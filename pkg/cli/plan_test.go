@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -77,6 +78,19 @@ func TestPlanLive(t *testing.T) {
 	}
 	applyAll(t, repo)
 	livePlan(t, repo).want(t, 0, "No changes.", "")
+	if exists(t, "consul", "consul-ui") || !exists(t, "pihole", "cabin-dns") || !exists(t, "consul", "consul-dns") {
+		t.Errorf("after the prune: consul-ui exists=%v, cabin-dns exists=%v, consul-dns exists=%v; want false, true, true",
+			exists(t, "consul", "consul-ui"), exists(t, "pihole", "cabin-dns"), exists(t, "consul", "consul-dns"))
+	}
+}
+
+func exists(t *testing.T, ns, name string) bool {
+	t.Helper()
+	err := cluster.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &corev1.Service{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	return err == nil
 }
 
 // TestPlanLiveMasksSecrets puts a value into a Secret that netops renders, changes that Secret in the
