@@ -11,8 +11,6 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/netops/netops/pkg/apply"
@@ -24,10 +22,9 @@ import (
 // applyFlags are the flags of netops apply.
 type applyFlags struct {
 	repoFlags
-	site           string
-	allSites       bool
-	kubeconfig     string
-	context        string
+	site     string
+	allSites bool
+	kubeFlags
 	prune          bool
 	wait           bool
 	timeout        time.Duration
@@ -52,12 +49,11 @@ A summary table goes to stdout and progress to stderr. The exit code is 1 if any
 			return runApply(cmd.Context(), s, flags)
 		},
 	}
-	flags.bind(cmd)
+	flags.repoFlags.bind(cmd)
+	flags.kubeFlags.bind(cmd)
 	f := cmd.Flags()
 	f.StringVar(&flags.site, "site", "", "apply one target: a site, or a cluster for its shared components")
 	f.BoolVar(&flags.allSites, "all-sites", false, "apply every target: each cluster's shared components, then every site")
-	f.StringVar(&flags.kubeconfig, "kubeconfig", "", "the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
-	f.StringVar(&flags.context, "context", "", "the kubeconfig context (default: the context the plan gives each cluster)")
 	f.BoolVar(&flags.prune, "prune", false, "delete the objects a target applied before and no longer renders")
 	f.BoolVar(&flags.wait, "wait", false, "wait until every applied object is ready")
 	f.DurationVar(&flags.timeout, "timeout", apply.DefaultTimeout, "how long each target may take to apply, and to become ready with --wait")
@@ -165,7 +161,7 @@ func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Pl
 	var results []*apply.Result
 	for _, cluster := range clustersOf(targets) {
 		shared, sites := split(targets, cluster)
-		a, err := newApplier(f, contextOf(plan, cluster, f.context), s.Err)
+		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err)
 		if err != nil {
 			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
 			continue
@@ -202,21 +198,8 @@ func split(targets []*render.Target, cluster string) (shared, sites []apply.Targ
 	return shared, sites
 }
 
-// contextOf is the kubeconfig context of a cluster: --context, else the one the plan gives it.
-func contextOf(plan *network.Plan, cluster, override string) string {
-	if override != "" {
-		return override
-	}
-	for _, c := range plan.Clusters {
-		if c.Name == cluster {
-			return c.Context
-		}
-	}
-	return ""
-}
-
 func newApplier(f applyFlags, kubeContext string, log io.Writer) (*apply.Applier, error) {
-	cfg, err := restConfig(f.kubeconfig, kubeContext)
+	cfg, err := f.restConfig(kubeContext)
 	if err != nil {
 		return nil, err
 	}
@@ -224,17 +207,6 @@ func newApplier(f applyFlags, kubeContext string, log io.Writer) (*apply.Applier
 		Prune: f.prune, Wait: f.wait, ForceConflicts: f.forceConflicts, AllowMassPrune: f.allowMassPrune,
 		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log,
 	})
-}
-
-func restConfig(kubeconfig, kubeContext string) (*rest.Config, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = kubeconfig
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: kubeContext}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("kubeconfig context %q: %w; pass --context to pick another", kubeContext, err)
-	}
-	return cfg, nil
 }
 
 func failed(ts []apply.Target, err error) []*apply.Result {

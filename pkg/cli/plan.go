@@ -3,18 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netops/netops/pkg/apply"
-
 	"github.com/netops/netops/pkg/changes"
 	"github.com/netops/netops/pkg/plan"
 	"github.com/netops/netops/pkg/render"
@@ -92,10 +87,11 @@ func describeBase(base string) string {
 	return "revision " + base
 }
 
-// renderedRev is a render of one revision, with the plan entity changes that --base brings.
+// renderedRev is a render of one revision: each target's objects, and the cluster each goes to.
 type renderedRev struct {
 	loaded
-	targets plan.Targets
+	targets  plan.Targets
+	clusters map[string]string
 }
 
 func renderAt(ctx context.Context, s Streams, repo *source.Repo, rev string, f planFlags) (renderedRev, error) {
@@ -112,9 +108,9 @@ func renderAt(ctx context.Context, s Streams, repo *source.Repo, rev string, f p
 		return renderedRev{}, err
 	}
 	warn(s.Err, targets)
-	out := renderedRev{loaded: l, targets: plan.Targets{}}
+	out := renderedRev{loaded: l, targets: plan.Targets{}, clusters: map[string]string{}}
 	for _, t := range targets {
-		out.targets[t.Name] = t.Objects
+		out.targets[t.Name], out.clusters[t.Name] = t.Objects, t.Cluster
 	}
 	return out, nil
 }
@@ -175,118 +171,33 @@ func lower(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
+// livePlan dry-runs each cluster's targets on that cluster, and joins the plans.
 func livePlan(ctx context.Context, head renderedRev, f planFlags) (*plan.Plan, error) {
-	cluster, err := f.kubeFlags.cluster()
+	var plans []*plan.Plan
+	var contexts []string
+	for _, cluster := range slices.Compact(slices.Sorted(maps.Values(head.clusters))) {
+		kubeContext := f.contextOf(head.Plan, cluster)
+		p, err := liveCluster(ctx, head, f, cluster, kubeContext)
+		if err != nil {
+			return nil, err
+		}
+		plans, contexts = append(plans, p), append(contexts, kubeContext)
+	}
+	p := plan.Merge(plans...)
+	p.Base, p.Head = "the cluster (context "+strings.Join(contexts, ", ")+")", describeRev(head.Rev, f.rev)
+	return p, nil
+}
+
+func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, kubeContext string) (*plan.Plan, error) {
+	c, err := f.kubeFlags.cluster(kubeContext)
 	if err != nil {
 		return nil, err
 	}
 	desired := plan.Targets{}
 	for name, objects := range head.targets {
-		desired[name] = apply.Desired(apply.Target{Name: name, Objects: objects})
-	}
-	p, err := plan.Live(ctx, cluster, desired)
-	if err != nil {
-		return nil, err
-	}
-	p.Base, p.Head = "the cluster ("+f.kubeFlags.describe()+")", describeRev(head.Rev, f.rev)
-	return p, nil
-}
-
-// kubeFlags say how to reach the cluster.
-type kubeFlags struct {
-	kubeconfig, context string
-}
-
-func (k *kubeFlags) bind(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&k.kubeconfig, "kubeconfig", "", "the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
-	cmd.Flags().StringVar(&k.context, "context", "", "the kubeconfig context (default: the current one)")
-}
-
-func (k *kubeFlags) rules() *clientcmd.ClientConfigLoadingRules {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if k.kubeconfig != "" {
-		rules.ExplicitPath = k.kubeconfig
-	}
-	return rules
-}
-
-// found reports whether a kubeconfig is there to read.
-func (k *kubeFlags) found() bool {
-	if k.kubeconfig != "" {
-		return true
-	}
-	for _, p := range k.rules().Precedence {
-		if _, err := os.Stat(p); err == nil {
-			return true
+		if head.clusters[name] == cluster {
+			desired[name] = apply.Desired(apply.Target{Name: name, Objects: objects})
 		}
 	}
-	return false
+	return plan.Live(ctx, c, desired)
 }
-
-func (k *kubeFlags) describe() string {
-	if k.context != "" {
-		return "context " + k.context
-	}
-	return "current context"
-}
-
-// restConfig reads the kubeconfig and picks the context.
-func (k *kubeFlags) restConfig() (*rest.Config, error) {
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: k.context}
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(k.rules(), overrides).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("reading the kubeconfig: %w; give --kubeconfig and --context, or plan with --offline", err)
-	}
-	return cfg, nil
-}
-
-// cluster connects to the cluster for a live plan.
-func (k *kubeFlags) cluster() (plan.Cluster, error) {
-	cfg, err := k.restConfig()
-	if err != nil {
-		return nil, err
-	}
-	c, _, err := apply.NewClient(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return plan.NewKubeCluster(c, fieldManager, staleObjects(c)), nil
-}
-
-// staleObjects lists, for the plan, what apply --prune would delete from a target.
-func staleObjects(c client.Client) plan.StaleFunc {
-	return func(ctx context.Context, target string, objects []*unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
-		refs, err := apply.Stale(ctx, c, apply.Target{Name: target, Objects: objects})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]*unstructured.Unstructured, 0, len(refs))
-		for _, r := range refs {
-			o, err := liveObject(ctx, c, r)
-			if err != nil {
-				return nil, err
-			}
-			if o != nil {
-				out = append(out, o)
-			}
-		}
-		return out, nil
-	}
-}
-
-// liveObject reads an object that a prune would delete, so that the plan can say what it was.
-func liveObject(ctx context.Context, c client.Client, r apply.ObjectRef) (*unstructured.Unstructured, error) {
-	o := &unstructured.Unstructured{}
-	o.SetGroupVersionKind(schema.GroupVersionKind{Group: r.Group, Version: r.Version, Kind: r.Kind})
-	err := c.Get(ctx, client.ObjectKey{Namespace: r.Namespace, Name: r.Name}, o)
-	if apierrors.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s, which a prune would delete: %w", r, err)
-	}
-	return o, nil
-}
-
-// fieldManager is the name netops applies with, and dry-runs with for a plan.
-const fieldManager = "netops"

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -108,6 +109,20 @@ type Plan struct {
 
 // HasChanges reports whether applying the plan would change anything.
 func (p *Plan) HasChanges() bool { return p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 }
+
+// Merge joins plans of the same mode, such as one per cluster, into one.
+func Merge(plans ...*Plan) *Plan {
+	out := &Plan{}
+	for _, p := range plans {
+		out.Mode = p.Mode
+		out.Targets = append(out.Targets, p.Targets...)
+		out.Changes = append(out.Changes, p.Changes...)
+		out.Summary = append(out.Summary, p.Summary...)
+	}
+	slices.Sort(out.Targets)
+	out.finish()
+	return out
+}
 
 // Note adds summary lines, such as the plan entities a change adds or removes, in their place.
 func (p *Plan) Note(lines ...Summary) {
