@@ -65,6 +65,7 @@ var commands = []func(Streams) *cobra.Command{
 	newVersionCmd,
 	newCheckCmd,
 	newPolicyCmd,
+	newReportCmd,
 }
 
 // NewRootCmd builds the netops command tree.
