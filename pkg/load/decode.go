@@ -32,7 +32,10 @@ func (d *decoder) pos(n *yaml.Node) network.Pos {
 	return network.Pos{File: d.file, Line: n.Line, Col: n.Column}
 }
 
-func (d *decoder) decode(n *yaml.Node, v reflect.Value) {
+func (d *decoder) decode(n *yaml.Node, v reflect.Value) { d.decodeAs(n, v, isText(v.Type())) }
+
+// decodeAs decodes n into v; text says whether v's type reads itself from text (see isText).
+func (d *decoder) decodeAs(n *yaml.Node, v reflect.Value, text bool) {
 	if n.Kind == yaml.AliasNode && v.Kind() != reflect.Interface {
 		d.errs.add(d.pos(n), "write the value out in full", "YAML aliases are not allowed in plan documents")
 		return
@@ -47,11 +50,23 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value) {
 		d.decode(n, v.Elem())
 		return
 	}
-	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+	if text {
 		d.text(n, v)
 		return
 	}
 	d.kind(n, v)
+}
+
+var textTypes sync.Map // reflect.Type -> bool
+
+// isText reports whether a pointer to a value of type t is an encoding.TextUnmarshaler.
+func isText(t reflect.Type) bool {
+	if b, ok := textTypes.Load(t); ok {
+		return b.(bool)
+	}
+	b := reflect.PointerTo(t).Implements(textUnmarshaler)
+	textTypes.Store(t, b)
+	return b
 }
 
 func (d *decoder) kind(n *yaml.Node, v reflect.Value) {
@@ -110,10 +125,29 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value) {
 		d.errs.add(d.pos(n), textHint(v.Type()), "expected a string, found %s", describe(n))
 		return
 	}
-	u := v.Addr().Interface().(encoding.TextUnmarshaler)
-	if err := u.UnmarshalText([]byte(n.Value)); err != nil {
+	if err := unmarshalText(v, n.Value); err != nil {
 		d.errs.add(d.pos(n), textHint(v.Type()), "%s", textError(v.Type(), n.Value, err))
 	}
+}
+
+// unmarshalText is UnmarshalText, without copying the text for the two types a plan has most of.
+func unmarshalText(v reflect.Value, text string) error {
+	var err error
+	switch p := v.Addr().Interface().(type) {
+	case *netip.Addr:
+		*p = netip.Addr{}
+		if text != "" {
+			*p, err = netip.ParseAddr(text)
+		}
+	case *netip.Prefix:
+		*p = netip.Prefix{}
+		if text != "" {
+			*p, err = netip.ParsePrefix(text)
+		}
+	case encoding.TextUnmarshaler:
+		err = p.UnmarshalText([]byte(text))
+	}
+	return err
 }
 
 func textHint(t reflect.Type) string {
@@ -144,17 +178,18 @@ func (d *decoder) sequence(n *yaml.Node, v reflect.Value) {
 		d.errs.add(d.pos(n), "write a list, one item per line starting with \"- \"", "expected a list, found %s", describe(n))
 		return
 	}
-	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	text := isText(v.Type().Elem())
+	j := 0
 	for _, item := range n.Content {
 		if isNull(item) {
 			d.errs.add(d.pos(item), "remove the item or fill it in", "empty list item")
 			continue
 		}
-		elem := reflect.New(v.Type().Elem()).Elem()
-		d.decode(item, elem)
-		s = reflect.Append(s, elem)
+		d.decodeAs(item, s.Index(j), text)
+		j++
 	}
-	v.Set(s)
+	v.Set(s.Slice3(0, j, j))
 }
 
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
@@ -165,9 +200,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value) {
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	text := isText(v.Type().Elem())
 	d.pairs(n, func(key string, val *yaml.Node) {
 		elem := reflect.New(v.Type().Elem()).Elem()
-		d.decode(val, elem)
+		d.decodeAs(val, elem, text)
 		m.SetMapIndex(reflect.ValueOf(key), elem)
 	})
 	v.Set(m)
@@ -183,20 +219,44 @@ func (d *decoder) isMapping(n *yaml.Node) bool {
 
 // pairs calls fn for each key of a mapping node, reporting keys that are not strings and duplicate keys.
 func (d *decoder) pairs(n *yaml.Node, fn func(key string, val *yaml.Node)) {
-	seen := map[string]int{}
+	var seen map[string]int // the first line of each key; a small mapping is searched instead
+	if len(n.Content) > 2*smallMapping {
+		seen = make(map[string]int, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.errs.add(d.pos(k), "use a plain word as the key", "a key must be a string, found %s", describe(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first, dup := firstKey(n, i, seen); dup {
 			d.errs.add(d.pos(k), "remove one of them", "duplicate key %q (first at line %d)", k.Value, first)
 			continue
 		}
-		seen[k.Value] = k.Line
+		if seen != nil {
+			seen[k.Value] = k.Line
+		}
 		fn(k.Value, val)
 	}
+}
+
+// smallMapping is the most keys a mapping has for pairs to look for duplicates by searching the keys
+// before, which is faster than a map for the few keys most mappings have.
+const smallMapping = 16
+
+// firstKey finds the line of the first scalar key of n before entry i that equals the key at i.
+func firstKey(n *yaml.Node, i int, seen map[string]int) (int, bool) {
+	key := n.Content[i].Value
+	if seen != nil {
+		line, ok := seen[key]
+		return line, ok
+	}
+	for j := 0; j < i; j += 2 {
+		if k := n.Content[j]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return k.Line, true
+		}
+	}
+	return 0, false
 }
 
 // structure decodes a mapping into a struct by its yaml tags. Keys in skip are accepted and ignored.
@@ -212,7 +272,7 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, skip map[string]bool)
 		i, ok := fields.byName[key]
 		switch {
 		case ok:
-			d.decode(val, v.Field(i))
+			d.decodeAs(val, v.Field(i), fields.text[i])
 		case !skip[key]:
 			d.errs.add(d.pos(n.Content[indexOfKey(n, key)]), "known fields are: "+strings.Join(fields.names, ", "),
 				"unknown field %q in %s", key, kindName(v.Type()))
@@ -244,6 +304,7 @@ func (d *decoder) anything(n *yaml.Node, v reflect.Value) {
 type fieldSet struct {
 	byName map[string]int
 	names  []string
+	text   []bool // by field index: see isText
 	posIdx int
 }
 
@@ -255,9 +316,10 @@ func fieldsOf(t reflect.Type) fieldSet {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(fieldSet)
 	}
-	f := fieldSet{byName: map[string]int{}, posIdx: -1}
+	f := fieldSet{byName: map[string]int{}, text: make([]bool, t.NumField()), posIdx: -1}
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		f.text[i] = isText(sf.Type)
 		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
 		if sf.Type == posType {
 			f.posIdx = i

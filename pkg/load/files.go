@@ -63,8 +63,9 @@ func cleanFSError(err error) string {
 	return err.Error()
 }
 
-// readDocs parses one file into its YAML documents, or records why it cannot.
-func readDocs(fsys fs.FS, file string, c *errs) []*yaml.Node {
+// readDocs parses one file into its YAML documents, or records why it cannot. The nodes may come from
+// a, and are good until a is reset.
+func readDocs(fsys fs.FS, file string, c *errs, a *arena) []*yaml.Node {
 	b, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		c.add(network.Pos{File: file}, "", "%s", cleanFSError(err))
@@ -75,10 +76,15 @@ func readDocs(fsys fs.FS, file string, c *errs) []*yaml.Node {
 			"not a text file")
 		return nil
 	}
-	return parse(b, file, c)
+	return parse(b, file, c, a)
 }
 
-func parse(b []byte, file string, c *errs) []*yaml.Node {
+// parse parses a file's documents: with fastParse when it can, else with yaml.v3.
+func parse(b []byte, file string, c *errs, a *arena) []*yaml.Node {
+	if docs, ok := fastParse(string(b), a); ok {
+		return docs
+	}
+	a.reset()
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	for {

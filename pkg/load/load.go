@@ -3,6 +3,7 @@ package load
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"io/fs"
 	"reflect"
 	"runtime"
@@ -71,8 +72,13 @@ func parseAll(fsys fs.FS, files []string) []parsedFile {
 }
 
 func parseFile(fsys fs.FS, file string) parsedFile {
+	a := arenas.Get().(*arena)
+	defer func() {
+		a.reset()
+		arenas.Put(a)
+	}()
 	var p parsedFile
-	for _, n := range readDocs(fsys, file, &p.errs) {
+	for _, n := range readDocs(fsys, file, &p.errs, a) {
 		if d, ok := document(file, n, &p.errs); ok {
 			p.docs = append(p.docs, d)
 		}
@@ -227,16 +233,29 @@ func nameOf(v any) string {
 
 // digest hashes a node's kinds, tags and values, leaving out positions and comments.
 func digest(n *yaml.Node) string {
-	h := sha256.New()
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		h.Write([]byte{byte(n.Kind)})
-		h.Write([]byte(n.ShortTag() + "\x00" + n.Value + "\x00"))
-		for _, c := range n.Content {
-			walk(c)
-		}
-		h.Write([]byte{0xff})
+	g := digester{h: sha256.New(), buf: make([]byte, 0, 8<<10)}
+	g.add(n)
+	g.h.Write(g.buf)
+	return hex.EncodeToString(g.h.Sum(nil))
+}
+
+// digester feeds the hash through a buffer: for each node its kind, its tag and value each ended by a
+// zero byte, its children, and 0xff.
+type digester struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (g *digester) add(n *yaml.Node) {
+	if len(g.buf) > 7<<10 {
+		g.h.Write(g.buf)
+		g.buf = g.buf[:0]
 	}
-	walk(n)
-	return hex.EncodeToString(h.Sum(nil))
+	g.buf = append(g.buf, byte(n.Kind))
+	g.buf = append(append(g.buf, n.ShortTag()...), 0)
+	g.buf = append(append(g.buf, n.Value...), 0)
+	for _, c := range n.Content {
+		g.add(c)
+	}
+	g.buf = append(g.buf, 0xff)
 }

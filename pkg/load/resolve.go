@@ -2,7 +2,6 @@ package load
 
 import (
 	"net/netip"
-	"regexp"
 	"time"
 
 	"github.com/netops/netops/pkg/network"
@@ -81,14 +80,29 @@ func indexByName[T any](r *resolver, what string, list []*T, key func(*T) (strin
 	return m
 }
 
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+// isDNSLabel reports whether s matches ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$, as a Kubernetes object
+// name must.
+func isDNSLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(s)-1:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // name checks that an entity has a name that can be a Kubernetes object name.
 func (r *resolver) name(pos network.Pos, what, name string) bool {
 	switch {
 	case name == "":
 		r.errs.add(pos, "add name:", "%s has no name", what)
-	case !dnsLabel.MatchString(name):
+	case !isDNSLabel(name):
 		r.errs.add(pos, "use lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit",
 			"%s name %q is not a DNS label", what, name)
 	default:
