@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
@@ -35,10 +37,12 @@ type modules struct {
 	data     map[string]any
 }
 
-func readModules(repo fs.FS) (*modules, error) {
+// readModules reads the built-in policies, with their tests when builtinTests is set, and the repo's
+// own policies, tests and data when repo is not nil.
+func readModules(repo fs.FS, builtinTests bool) (*modules, error) {
 	m := &modules{policies: map[string]*ast.Module{}, tests: map[string]*ast.Module{}, data: map[string]any{}}
 	var errs Errors
-	errs = append(errs, m.readBuiltins()...)
+	errs = append(errs, m.readBuiltins(builtinTests)...)
 	if repo != nil {
 		errs = append(errs, m.readRepo(repo)...)
 	}
@@ -48,16 +52,28 @@ func readModules(repo fs.FS) (*modules, error) {
 	return m, nil
 }
 
-func (m *modules) readBuiltins() Errors {
+// readBuiltins parses the built-in modules, on every CPU: parsing them is much of what a check of a
+// small plan costs.
+func (m *modules) readBuiltins(tests bool) Errors {
 	entries, _ := fs.ReadDir(policies.FS, ".")
+	entries = slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return !tests && strings.HasSuffix(e.Name(), "_test.rego") })
+	parsed := make([]parsedModule, len(entries))
+	var wg sync.WaitGroup
+	for i, e := range entries {
+		wg.Go(func() {
+			name := builtinPrefix + e.Name()
+			b, err := fs.ReadFile(policies.FS, e.Name())
+			if err != nil {
+				parsed[i] = parsedModule{name: name, errs: Errors{{Pos: network.Pos{File: name}, Msg: err.Error()}}}
+				return
+			}
+			parsed[i] = parse(name, b)
+		})
+	}
+	wg.Wait()
 	var errs Errors
-	for _, e := range entries {
-		b, err := fs.ReadFile(policies.FS, e.Name())
-		if err != nil {
-			errs = append(errs, &Error{Pos: network.Pos{File: builtinPrefix + e.Name()}, Msg: err.Error()})
-			continue
-		}
-		errs = append(errs, m.add(builtinPrefix+e.Name(), b)...)
+	for _, p := range parsed {
+		errs = append(errs, m.file(p)...)
 	}
 	return errs
 }
@@ -113,18 +129,35 @@ func (m *modules) readRepoModule(repo fs.FS, p string) Errors {
 }
 
 // add parses a module and files it as a policy or, named *_test.rego, as a test.
-func (m *modules) add(name string, src []byte) Errors {
+func (m *modules) add(name string, src []byte) Errors { return m.file(parse(name, src)) }
+
+// parsedModule is a module as parsed, or why it did not parse.
+type parsedModule struct {
+	name string
+	mod  *ast.Module
+	errs Errors
+}
+
+func parse(name string, src []byte) parsedModule {
 	mod, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
-	if err != nil {
-		if es, ok := opaErrors(err).(Errors); ok {
-			return es
-		}
-		return Errors{{Pos: network.Pos{File: name}, Msg: err.Error()}}
+	if err == nil {
+		return parsedModule{name: name, mod: mod}
 	}
-	if strings.HasSuffix(name, "_test.rego") {
-		m.tests[name] = mod
-	} else {
-		m.policies[name] = mod
+	if es, ok := opaErrors(err).(Errors); ok {
+		return parsedModule{name: name, errs: es}
+	}
+	return parsedModule{name: name, errs: Errors{{Pos: network.Pos{File: name}, Msg: err.Error()}}}
+}
+
+// file files a parsed module as a policy or, named *_test.rego, as a test.
+func (m *modules) file(p parsedModule) Errors {
+	switch {
+	case p.mod == nil:
+		return p.errs
+	case strings.HasSuffix(p.name, "_test.rego"):
+		m.tests[p.name] = p.mod
+	default:
+		m.policies[p.name] = p.mod
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ type TestResult struct {
 // files in its policies folder, with the repo's policies and data. The results come in file and line
 // order.
 func RunTests(ctx context.Context, repo fs.FS) ([]TestResult, error) {
-	m, err := readModules(repo)
+	m, err := readModules(repo, true)
 	if err != nil {
 		return nil, err
 	}
