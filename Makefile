@@ -27,7 +27,7 @@ testenv: ## build kube-apiserver, etcd and kubectl from the Go module proxy, onc
 	hack/testenv/build.sh --with-kubectl
 
 bench: ## benchmarks; writes BENCHMARKS.md
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./hack/bench $(BENCHFLAGS)
 
 demo: build ## check and plan the example network repo, offline
 	$(BIN)/netops check --repo examples/homelab
