@@ -301,7 +301,12 @@ func (p *fastParser) sequence(col int) *yaml.Node {
 }
 
 // inline reads a value that fits on the current line: a flow collection, or a quoted or plain scalar.
-func (p *fastParser) inline() *yaml.Node {
+func (p *fastParser) inline() *yaml.Node { return p.lineValue(false) }
+
+// flowValue reads a value inside a flow collection, where ',' and the closing bracket end a scalar.
+func (p *fastParser) flowValue() *yaml.Node { return p.lineValue(true) }
+
+func (p *fastParser) lineValue(inFlow bool) *yaml.Node {
 	switch p.peek() {
 	case '[':
 		return p.flowSequence()
@@ -311,9 +316,9 @@ func (p *fastParser) inline() *yaml.Node {
 		return p.quoted()
 	}
 	start := p.pos
-	end, isKey := p.plainEnd(start, false)
+	end, isKey := p.plainEnd(start, inFlow)
 	if isKey {
-		giveUp() // a mapping on the line of a key
+		giveUp() // a mapping where a single value belongs
 	}
 	p.pos = end
 	return p.plain(start, end)
@@ -383,24 +388,6 @@ func (p *fastParser) flowNext(closing byte) bool {
 	}
 	giveUp()
 	return false
-}
-
-func (p *fastParser) flowValue() *yaml.Node {
-	switch p.peek() {
-	case '[':
-		return p.flowSequence()
-	case '{':
-		return p.flowMapping()
-	case '"', '\'':
-		return p.quoted()
-	}
-	start := p.pos
-	end, isKey := p.plainEnd(start, true)
-	if isKey {
-		giveUp()
-	}
-	p.pos = end
-	return p.plain(start, end)
 }
 
 // keyAt reports whether a plain key starts at offset i.
