@@ -84,6 +84,15 @@ func (r *renderer) clientPrefixes(s *network.Service) []netip.Prefix {
 // lanPrefixes are the top-level networks of the cluster's sites, quarantine left out, and the
 // prefixes of the VPNs that join those sites.
 func (r *renderer) lanPrefixes(cluster string) []netip.Prefix {
+	if ps, ok := r.lans[cluster]; ok {
+		return ps
+	}
+	ps := r.collectLANs(cluster)
+	r.lans[cluster] = ps
+	return ps
+}
+
+func (r *renderer) collectLANs(cluster string) []netip.Prefix {
 	var out []netip.Prefix
 	sites := map[string]bool{}
 	for _, s := range r.idx.siteList[cluster] {
@@ -162,18 +171,56 @@ func apiServer(c *network.Cluster) []netip.Prefix {
 }
 
 // collapse sorts prefixes and leaves out those that another one contains.
+// collapse returns the fewest prefixes that cover exactly the addresses of ps: contained prefixes are
+// dropped and sibling halves are joined into their parent, so that the policies of many contiguous
+// networks stay short.
 func collapse(ps []netip.Prefix) []netip.Prefix {
-	slices.SortFunc(ps, func(a, b netip.Prefix) int {
-		return cmp.Or(a.Addr().Compare(b.Addr()), cmp.Compare(a.Bits(), b.Bits()))
-	})
+	out := slices.Clone(ps)
+	for {
+		slices.SortFunc(out, func(a, b netip.Prefix) int {
+			return cmp.Or(a.Addr().Compare(b.Addr()), cmp.Compare(a.Bits(), b.Bits()))
+		})
+		next := joinSiblings(dropContained(out))
+		if len(next) == len(out) {
+			return next
+		}
+		out = next
+	}
+}
+
+func dropContained(sorted []netip.Prefix) []netip.Prefix {
 	var out []netip.Prefix
-	for _, p := range ps {
+	for _, p := range sorted {
 		if n := len(out); n > 0 && out[n-1].Bits() <= p.Bits() && out[n-1].Contains(p.Addr()) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// joinSiblings joins each pair of neighbours that are the two halves of one prefix.
+func joinSiblings(sorted []netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for i := 0; i < len(sorted); i++ {
+		if i+1 < len(sorted) && siblings(sorted[i], sorted[i+1]) {
+			parent, _ := sorted[i].Addr().Prefix(sorted[i].Bits() - 1)
+			out = append(out, parent)
+			i++
+			continue
+		}
+		out = append(out, sorted[i])
+	}
+	return out
+}
+
+func siblings(a, b netip.Prefix) bool {
+	if a.Bits() != b.Bits() || a.Bits() == 0 {
+		return false
+	}
+	pa, _ := a.Addr().Prefix(a.Bits() - 1)
+	pb, _ := b.Addr().Prefix(b.Bits() - 1)
+	return pa == pb && a.Addr() != b.Addr()
 }
 
 func networkPolicy(ns, name string, spec networkingv1.NetworkPolicySpec) *unstructured.Unstructured {

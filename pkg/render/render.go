@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/netip"
 
 	"helm.sh/helm/v3/pkg/getter"
 
@@ -41,13 +42,14 @@ type renderer struct {
 	opts   options
 	idx    *index
 	charts *charts
+	lans   map[string][]netip.Prefix // lanPrefixes of each cluster, once computed
 }
 
 // Render renders the plan: one target per cluster with the cluster-wide components (CRDs, the MetalLB,
 // Traefik and Weave installs, namespaces, tenant policies, DNS records), then one target per site with
 // its pools, advertisements and services. It never prints; warnings come back in the targets.
 func Render(ctx context.Context, plan *network.Plan, opts ...Option) (*Result, error) {
-	r := &renderer{plan: plan, idx: newIndex(plan)}
+	r := &renderer{plan: plan, idx: newIndex(plan), lans: map[string][]netip.Prefix{}}
 	for _, opt := range opts {
 		opt(&r.opts)
 	}
