@@ -135,7 +135,7 @@ func verified(ctx context.Context, s Streams, r *source.Repo, f applyFlags) (str
 // renderTargets renders the loaded plan and picks the target named site, or every target with all.
 // It returns the warnings of the targets it picks.
 func renderTargets(ctx context.Context, l loaded, site string, all bool) ([]*render.Target, []string, error) {
-	res, err := render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()))
+	res, err := renderLoaded(ctx, l, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -68,34 +68,40 @@ func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 // checkRepo checks the plan at --rev with the repo's policies at that revision and, with --base,
 // compares it with the plan at the base.
 func checkRepo(ctx context.Context, repo *source.Repo, f checkFlags) (*policy.Result, source.Revision, error) {
-	head, err := readPlan(ctx, repo, f.rev)
-	if err != nil {
-		return nil, source.Revision{}, err
-	}
-	engine, err := policy.New(ctx, head.FS)
-	if err != nil {
-		return nil, head.Rev, fmt.Errorf("the policies of %s:\n%w", f.repo, err)
-	}
-	res, err := engine.Check(ctx, head.Plan)
+	head, engine, res, err := checkHead(ctx, repo, f.repo, f.rev)
 	if err == nil && f.base != "" {
-		err = compareBase(ctx, repo, engine, res, f.base)
+		_, err = compareBase(ctx, repo, engine, res, f.base)
 	}
 	return res, head.Rev, err
 }
 
+// checkHead loads the plan at rev and checks it with the repo's policies at that revision.
+func checkHead(ctx context.Context, repo *source.Repo, name, rev string) (loaded, *policy.Engine, *policy.Result, error) {
+	head, err := readPlan(ctx, repo, rev)
+	if err != nil {
+		return loaded{}, nil, nil, err
+	}
+	engine, err := policy.New(ctx, head.FS)
+	if err != nil {
+		return head, nil, nil, fmt.Errorf("the policies of %s:\n%w", name, err)
+	}
+	res, err := engine.Check(ctx, head.Plan)
+	return head, engine, res, err
+}
+
 // compareBase checks the plan at base with the head's policies, so that a finding is new only when the
-// plan changed, and marks the findings of res new or existing.
-func compareBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, base string) error {
+// plan changed, marks the findings of res new or existing, and returns the base it read.
+func compareBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, base string) (loaded, error) {
 	old, err := readPlan(ctx, repo, base)
 	if err != nil {
-		return fmt.Errorf("reading the base: %w", err)
+		return loaded{}, fmt.Errorf("reading the base: %w", err)
 	}
 	baseRes, err := engine.Check(ctx, old.Plan)
 	if err != nil {
-		return fmt.Errorf("checking the base: %w", err)
+		return loaded{}, fmt.Errorf("checking the base: %w", err)
 	}
 	res.Compare(baseRes)
-	return nil
+	return old, nil
 }
 
 // gate fails the check on its denies: with a base, only on new ones, unless strict.

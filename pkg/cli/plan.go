@@ -12,7 +12,6 @@ import (
 	"github.com/netops/netops/pkg/apply"
 	"github.com/netops/netops/pkg/changes"
 	"github.com/netops/netops/pkg/plan"
-	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/source"
 )
 
@@ -99,7 +98,7 @@ func renderAt(ctx context.Context, s Streams, repo *source.Repo, rev string, f p
 	if err != nil {
 		return renderedRev{}, err
 	}
-	res, err := render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()), render.WithOffline(f.local))
+	res, err := renderLoaded(ctx, l, f.local)
 	if err != nil {
 		return renderedRev{}, err
 	}

@@ -74,8 +74,14 @@ func renderRepo(ctx context.Context, location, rev string, offline bool) (*rende
 	if err != nil {
 		return nil, source.Revision{}, err
 	}
-	res, err := render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()), render.WithOffline(offline))
+	res, err := renderLoaded(ctx, l, offline)
 	return res, l.Rev, err
+}
+
+// renderLoaded renders a loaded plan with its repo's charts and overlays and the chart cache; offline
+// uses only the cache and the repo's own charts.
+func renderLoaded(ctx context.Context, l loaded, offline bool) (*render.Result, error) {
+	return render.Render(ctx, l.Plan, render.WithRepo(l.FS), render.WithCacheDir(chartCache()), render.WithOffline(offline))
 }
 
 // chartCache is the folder of downloaded charts: $NETOPS_CACHE/charts, or netops/charts in the user's cache.

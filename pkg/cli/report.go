@@ -69,15 +69,7 @@ func runReport(ctx context.Context, s Streams, f reportFlags) error {
 // buildReport checks the plan at --rev with the repo's policies and, with --base, compares it with
 // the plan at the merge base.
 func buildReport(ctx context.Context, repo *source.Repo, f reportFlags) (*report.Report, source.Revision, error) {
-	head, err := readPlan(ctx, repo, f.rev)
-	if err != nil {
-		return nil, source.Revision{}, err
-	}
-	engine, err := policy.New(ctx, head.FS)
-	if err != nil {
-		return nil, head.Rev, fmt.Errorf("the policies of %s:\n%w", f.repo, err)
-	}
-	res, err := engine.Check(ctx, head.Plan)
+	head, engine, res, err := checkHead(ctx, repo, f.repo, f.rev)
 	if err != nil {
 		return nil, head.Rev, err
 	}
@@ -99,16 +91,7 @@ func reportBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, r
 	if err != nil {
 		return loaded{}, err
 	}
-	base, err := readPlan(ctx, repo, mb)
-	if err != nil {
-		return loaded{}, fmt.Errorf("reading the base: %w", err)
-	}
-	baseRes, err := engine.Check(ctx, base.Plan)
-	if err != nil {
-		return loaded{}, fmt.Errorf("checking the base: %w", err)
-	}
-	res.Compare(baseRes)
-	return base, nil
+	return compareBase(ctx, repo, engine, res, mb)
 }
 
 // writeReport writes the page to stdout for "-", or else whole or not at all to the file out.
