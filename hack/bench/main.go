@@ -123,9 +123,7 @@ func (b *bench) workload(name string) error {
 	var err error
 	switch name {
 	case "pr-check":
-		var r *result
-		r, err = b.prCheck()
-		rs = []*result{r}
+		rs, err = b.prCheck()
 	case "check":
 		rs, err = b.checkAtScale()
 	case "floor":

@@ -38,7 +38,8 @@ const (
 // prCheck measures a pull request's check on the homelab: netops check, render and an offline plan
 // against the PR's base, against kustomize build of one overlay per target, helm template of the
 // three chart releases with the same values, and conftest test of the same Rego over the same input.
-func (b *bench) prCheck() (*result, error) {
+// Then the render on its own: netops render against kustomize build and helm template.
+func (b *bench) prCheck() ([]*result, error) {
 	dir := filepath.Join(b.work, "pr-check")
 	repo := filepath.Join(dir, "homelab")
 	peerDir := filepath.Join(dir, "peer")
@@ -61,7 +62,12 @@ func (b *bench) prCheck() (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r, b.measure(r, b.runs)
+	if err := b.measure(r, b.runs); err != nil {
+		return nil, err
+	}
+	rendered := &result{id: "render", title: "render of the homelab", netops: side{cmds: netops.cmds[1:2]},
+		peer: side{cmds: ex.renderCommands()}}
+	return []*result{r, rendered}, b.measure(rendered, b.runs)
 }
 
 // homelabRepo makes a git repo of examples/homelab: the example on main, and the pull request on
@@ -334,8 +340,15 @@ func (ex *export) weave(dir string, ds *unstructured.Unstructured) error {
 	return writeYAML(filepath.Join(dir, "kustomization.yaml"), k)
 }
 
-// commands are the peers' side of the workload.
+// commands are the peers' side of the PR check: renderCommands, then conftest.
 func (ex *export) commands() []command {
+	return append(ex.renderCommands(), command{args: []string{ex.conftest, "test", "--all-namespaces", "--no-color",
+		"--policy", ex.policy, filepath.Join(ex.dir, "input", "base.json"), filepath.Join(ex.dir, "input", "head.json")}})
+}
+
+// renderCommands make the objects netops renders: kustomize build of each target's overlay and
+// helm template of each release.
+func (ex *export) renderCommands() []command {
 	var cmds []command
 	for _, t := range ex.targets {
 		cmds = append(cmds, command{args: []string{ex.kustomize, "build", filepath.Join(ex.dir, "kustomize", t)}})
@@ -343,8 +356,7 @@ func (ex *export) commands() []command {
 	for _, rel := range ex.releases {
 		cmds = append(cmds, command{args: ex.releaseArgs(rel)})
 	}
-	return append(cmds, command{args: []string{ex.conftest, "test", "--all-namespaces", "--no-color",
-		"--policy", ex.policy, filepath.Join(ex.dir, "input", "base.json"), filepath.Join(ex.dir, "input", "head.json")}})
+	return cmds
 }
 
 // run runs a peer and reads the objects it prints.

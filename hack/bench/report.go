@@ -25,6 +25,10 @@ var about = map[string]string{
 		"MetalLB release and the two Traefik releases with the values netops gives them, and `conftest test` of netops's Rego " +
 		"over the policy input of the base and of the head (`policy.Input`, as JSON). netops does more: it loads the YAML, " +
 		"resolves the plan, computes the facts the Rego reads, renders the base as well and diffs the two renders.",
+	"render": "Then the render alone: `netops render --offline` of the homelab, one process that loads the plan and renders " +
+		"every target, against the peers' `kustomize build` of the three overlays and `helm template` of the three releases " +
+		"(the PR check's peer commands without conftest). The in-process render, `BenchmarkRender`, is held against the same " +
+		"peers in the targets.",
 	"check-1": "`netops check` of the synthetic repo of `pkg/policy/synth` (per site 20 networks, 200 addresses, 6 services, " +
 		"a tenant; one cluster and one VPN) against `conftest test` of the same Rego over the policy input netops computes for " +
 		"it. conftest is handed the input ready-made: it neither reads the YAML nor resolves the plan nor computes the facts.",
@@ -160,6 +164,17 @@ func (b *bench) targets(w *strings.Builder) {
 		x := ratio(median(r.netopsRuns, false), median(r.peerRuns, false))
 		p("| PR check ≤ 1/5 of the peers' time | %.2f× the peers' time | %s |", x, verdict(x <= 0.2, fmt.Sprintf("%.1f× over the target", x/0.2)))
 	}
+	if r, g := b.result("render"), b.goBench("BenchmarkRender"); r != nil && g != nil {
+		in, pe := time.Duration(g.metrics["ns/op"]), median(r.peerRuns, false)
+		x := ratio(in, pe)
+		p("| render of the homelab in-process ≤ 1/5 of kustomize build + helm template ×3 | %.2f× (%s against %s) | %s |",
+			x, secs(in), secs(pe), verdict(x <= 0.2, fmt.Sprintf("%.1f× over the target", x/0.2)))
+	}
+	if a, z := b.goBench("BenchmarkRenderSites/sites=100"), b.goBench("BenchmarkRenderSites/sites=1000"); a != nil && z != nil {
+		x := z.metrics["ns/op"] / a.metrics["ns/op"]
+		p("| render: 10× the sites ≤ 12× the time (100 → 1000, in-process) | %.1f× (exponent %.2f), %s allocated at 1000 | %s |",
+			x, math.Log10(x), bytesOf(z.metrics["B/op"]), verdict(x <= 12, fmt.Sprintf("%.1f×", x)))
+	}
 	if r := b.result("check-1000"); r != nil {
 		t, rss := median(r.netopsRuns, false), peak(r.netopsRuns)
 		p("| 1000-site check ≤ 2 s and ≤ 1 GiB | %s, %s | %s |", secs(t), mib(rss),
@@ -269,6 +284,8 @@ func (b *bench) commands(w *strings.Builder) {
 		rs := members[g]
 		heading := rs[0].title
 		switch g {
+		case "pr-check":
+			heading = "PR check and render of the homelab"
 		case "check":
 			heading = "check at 1, 10, 100 and 1000 sites"
 		case "floor":
@@ -339,9 +356,21 @@ func (b *bench) breakdown(w *strings.Builder, r *result) {
 // toolPath matches a tool's path in the cache, as shorten writes it.
 var toolPath = regexp.MustCompile(`\$NETOPS_CACHE/(?:bench|peers/[^/ ]+)/([a-z]+)`)
 
+// goBench finds an in-process benchmark's result by name.
+func (b *bench) goBench(name string) *goBench {
+	for i := range b.gobench {
+		if b.gobench[i].name == name {
+			return &b.gobench[i]
+		}
+	}
+	return nil
+}
+
 // group is the workload a result belongs to.
 func group(id string) string {
 	switch {
+	case id == "render":
+		return "pr-check"
 	case strings.HasPrefix(id, "check-"):
 		return "check"
 	case id == "load-floor":

@@ -2,8 +2,11 @@ package render_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -105,4 +108,33 @@ func str(t *testing.T, o *unstructured.Unstructured, fields ...string) string {
 		t.Fatalf("%s %s: no string at %v (%v)", o.GetKind(), o.GetName(), fields, err)
 	}
 	return v
+}
+
+// editedExample loads examples/homelab with one edit of one file: old replaced by new, which must
+// be there. An empty old loads the example as it is.
+func editedExample(t *testing.T, file, old, new string) *network.Plan {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	if err := fs.WalkDir(os.DirFS(example), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(os.DirFS(example), path)
+		fsys[path] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if old != "" {
+		data := string(fsys[file].Data)
+		if !strings.Contains(data, old) {
+			t.Fatalf("%s lacks %q", file, old)
+		}
+		fsys[file].Data = []byte(strings.Replace(data, old, new, 1))
+	}
+	p, err := load.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

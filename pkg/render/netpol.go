@@ -65,7 +65,7 @@ func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns st
 }
 
 // loadBalancerPolicy lets the clients of a LoadBalancer service reach its pods: anyone for an online
-// service; for a LAN one, the networks of the cluster's sites and the VPNs that join them.
+// service, and lanClients for a LAN one.
 func (r *renderer) loadBalancerPolicy(s *network.Service, selector map[string]string, ports []policyPort) *unstructured.Unstructured {
 	return networkPolicy(s.Namespace, "netops-allow-lb-"+s.Name, networkingv1.NetworkPolicySpec{
 		PodSelector: metav1.LabelSelector{MatchLabels: selector},
@@ -78,37 +78,54 @@ func (r *renderer) clientPrefixes(s *network.Service) []netip.Prefix {
 	if s.Exposure == network.ExposureOnline {
 		return []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
 	}
-	return r.lanPrefixes(s.PoolNet.Site.Cluster)
+	return r.lanClients(s.PoolNet)
 }
 
-// lanPrefixes are the top-level networks of the cluster's sites, quarantine left out, and the
-// prefixes of the VPNs that join those sites.
-func (r *renderer) lanPrefixes(cluster string) []netip.Prefix {
-	if ps, ok := r.lans[cluster]; ok {
+// lanClients are who may reach a LAN service in the pool: the networks of the pool's site, and for
+// each VPN that routes the pool or a network holding it, the VPN's prefix and the networks of the
+// other sites it joins. A site reaches another site's LAN services only through a VPN that routes
+// them, so each service lists a bounded set of prefixes however many sites the cluster has.
+func (r *renderer) lanClients(pool *network.Network) []netip.Prefix {
+	if ps, ok := r.lans[pool.Name]; ok {
 		return ps
 	}
-	ps := r.collectLANs(cluster)
-	r.lans[cluster] = ps
+	out := r.siteLAN(pool.Site)
+	for _, v := range r.routesTo(pool) {
+		out = append(out, v.Prefix.Masked())
+		for _, name := range v.Sites {
+			out = append(out, r.siteLAN(r.idx.sites[name])...)
+		}
+	}
+	ps := collapse(out)
+	r.lans[pool.Name] = ps
 	return ps
 }
 
-func (r *renderer) collectLANs(cluster string) []netip.Prefix {
+// siteLAN is the site's top-level networks, quarantine left out.
+func (r *renderer) siteLAN(s *network.Site) []netip.Prefix {
+	if s == nil {
+		return nil
+	}
 	var out []netip.Prefix
-	sites := map[string]bool{}
-	for _, s := range r.idx.siteList[cluster] {
-		sites[s.Name] = true
-		for _, n := range s.Networks {
-			if n.Role != network.RoleUnused {
-				out = append(out, n.Prefix.Masked())
+	for _, n := range s.Networks {
+		if n.Role != network.RoleUnused {
+			out = append(out, n.Prefix.Masked())
+		}
+	}
+	return out
+}
+
+// routesTo lists the VPNs that route the network or a network holding it, each once.
+func (r *renderer) routesTo(n *network.Network) []*network.VPN {
+	var out []*network.VPN
+	for ; n != nil; n = n.Parent {
+		for _, v := range r.idx.routes[n.Name] {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
 			}
 		}
 	}
-	for _, v := range r.plan.VPNs {
-		if slices.ContainsFunc(v.Sites, func(s string) bool { return sites[s] }) {
-			out = append(out, v.Prefix.Masked())
-		}
-	}
-	return collapse(out)
+	return out
 }
 
 // traefikNamespaces are the namespaces of the Traefik instances a tenant may publish through: the LAN
@@ -124,15 +141,25 @@ func (r *renderer) traefikNamespaces(c *network.Cluster, tn *network.Tenant) []s
 }
 
 // traefikBackends are the namespaces that the Traefik instances in ns may forward to: those of every
-// tenant that may publish through one of them.
+// tenant that may publish through one of them. They are computed once per cluster.
 func (r *renderer) traefikBackends(c *network.Cluster, ns string) []string {
-	var out []string
+	if r.backends[c.Name] == nil {
+		r.backends[c.Name] = r.collectBackends(c)
+	}
+	return r.backends[c.Name][ns]
+}
+
+func (r *renderer) collectBackends(c *network.Cluster) map[string][]string {
+	out := map[string][]string{}
 	for _, tn := range r.plan.Tenants {
-		if slices.Contains(r.traefikNamespaces(c, tn), ns) {
-			out = append(out, tn.Namespaces...)
+		for _, ns := range r.traefikNamespaces(c, tn) {
+			out[ns] = append(out[ns], tn.Namespaces...)
 		}
 	}
-	return sortedSet(out)
+	for ns, backends := range out {
+		out[ns] = sortedSet(backends)
+	}
+	return out
 }
 
 func (r *renderer) vpnPrefixes(tn *network.Tenant) []netip.Prefix {
@@ -149,10 +176,13 @@ func (r *renderer) vpnPrefixes(tn *network.Tenant) []netip.Prefix {
 // that name it in reachableBy.
 func (r *renderer) reachPrefixes(tn *network.Tenant) []netip.Prefix {
 	var out []netip.Prefix
-	for _, n := range r.plan.Networks {
-		if slices.Contains(tn.Reaches, n.Name) || slices.Contains(n.ReachableBy, tn.Name) {
+	for _, name := range tn.Reaches {
+		if n := r.idx.networks[name]; n != nil {
 			out = append(out, n.Prefix.Masked())
 		}
+	}
+	for _, n := range r.idx.reachableBy[tn.Name] {
+		out = append(out, n.Prefix.Masked())
 	}
 	return collapse(out)
 }

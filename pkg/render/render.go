@@ -38,18 +38,19 @@ func WithGetterOptions(opts ...getter.Option) Option {
 
 // renderer renders one plan.
 type renderer struct {
-	plan   *network.Plan
-	opts   options
-	idx    *index
-	charts *charts
-	lans   map[string][]netip.Prefix // lanPrefixes of each cluster, once computed
+	plan     *network.Plan
+	opts     options
+	idx      *index
+	charts   *charts
+	lans     map[string][]netip.Prefix      // lanClients of each pool, by name, once computed
+	backends map[string]map[string][]string // traefikBackends of each cluster, by namespace
 }
 
 // Render renders the plan: one target per cluster with the cluster-wide components (CRDs, the MetalLB,
 // Traefik and Weave installs, namespaces, tenant policies, DNS records), then one target per site with
 // its pools, advertisements and services. It never prints; warnings come back in the targets.
 func Render(ctx context.Context, plan *network.Plan, opts ...Option) (*Result, error) {
-	r := &renderer{plan: plan, idx: newIndex(plan), lans: map[string][]netip.Prefix{}}
+	r := &renderer{plan: plan, idx: newIndex(plan), lans: map[string][]netip.Prefix{}, backends: map[string]map[string][]string{}}
 	for _, opt := range opts {
 		opt(&r.opts)
 	}

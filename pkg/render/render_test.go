@@ -362,3 +362,48 @@ func mustYAML(t *testing.T, o *unstructured.Unstructured) string {
 	tg := &render.Target{Objects: []*unstructured.Unstructured{o}}
 	return string(yamlOf(t, tg))
 }
+
+// TestLANClients checks who may reach a LAN service: its own site, and through each VPN that routes
+// its pool or a network holding it, the VPN's clients and the other sites the VPN joins.
+func TestLANClients(t *testing.T) {
+	home := []string{"192.168.2.0/23", "192.168.4.0/23", "192.168.6.0/24"} // quarantine 192.168.1.0/24 left out
+	cabin := []string{"192.168.20.0/24", "192.168.22.0/24"}
+	tests := []struct {
+		name            string
+		old, new        string // an edit of vpns.yaml
+		target, ns, svc string
+		want            []string
+	}{
+		{"both VPNs route plex's pool; the shared one joins the cabin", "", "", "home", "media", "plex",
+			append(append([]string{"10.8.2.0/24", "10.8.4.0/24"}, home...), cabin...)},
+		{"no VPN routes the cabin's pool", "", "", "cabin", "pihole", "cabin-dns", cabin},
+		{"the shared VPN routes nothing", "routes: [lan-pool]\n", "", "home", "media", "plex",
+			append([]string{"10.8.4.0/24"}, home...)},
+		{"the shared VPN routes the cabin's pool", "routes: [lan-pool]\n", "routes: [cabin-services]\n", "cabin", "pihole", "cabin-dns",
+			append(append([]string{"10.8.2.0/24"}, home...), cabin...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := editedExample(t, "vpns.yaml", tt.old, tt.new)
+			tg := target(t, renderPlan(t, p), tt.target)
+			policy := find(t, tg, "NetworkPolicy", tt.ns, "netops-allow-lb-"+tt.svc)
+			if diff := cmp.Diff(tt.want, ingressCIDRs(t, policy)); diff != "" {
+				t.Errorf("clients of %s/%s (-want +got):\n%s", tt.ns, tt.svc, diff)
+			}
+		})
+	}
+}
+
+func ingressCIDRs(t *testing.T, policy *unstructured.Unstructured) []string {
+	t.Helper()
+	rules, _, _ := unstructured.NestedSlice(policy.Object, "spec", "ingress")
+	var out []string
+	for _, rule := range rules {
+		from, _, _ := unstructured.NestedSlice(rule.(map[string]any), "from")
+		for _, peer := range from {
+			cidr, _, _ := unstructured.NestedString(peer.(map[string]any), "ipBlock", "cidr")
+			out = append(out, cidr)
+		}
+	}
+	return out
+}
