@@ -7,6 +7,7 @@ import (
 
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/resid"
 
 	"github.com/netops/netops/manifests"
 	"github.com/netops/netops/pkg/network"
@@ -61,12 +62,36 @@ func (r *renderer) weaveKustomization(c *network.Cluster) (filesys.FileSystem, e
 			weaveImage(weaveKube, comp.Version, c.Weave.Image, comp.Images["weave-kube"]),
 			weaveImage(weaveNPC, comp.Version, c.Weave.NPCImage, comp.Images["weave-npc"]),
 		},
-		Patches: []types.Patch{{Path: "settings.yaml"}},
+		Patches: []types.Patch{{Path: "settings.yaml", Target: &types.Selector{
+			ResId: resid.NewResIdWithNamespace(resid.NewGvk("apps", "v1", "DaemonSet"), "weave-net", "kube-system"),
+		}}},
 	}
 	if err := writeYAML(mem, "/weave/kustomization.yaml", k); err != nil {
 		return nil, err
 	}
 	return mem, writeYAML(mem, "/weave/settings.yaml", r.weaveSettings(c))
+}
+
+// weaveSettings is a JSON patch that puts the plan's settings first in the weave container's environment.
+// It is a JSON patch rather than a strategic merge one, which would have kustomize load its whole
+// built-in OpenAPI schema, a third of a cold render. Its first operation makes sure that the
+// container it adds to is weave's.
+func (r *renderer) weaveSettings(c *network.Cluster) []any {
+	const container = "/spec/template/spec/containers/0"
+	env := []any{
+		map[string]any{"name": "IPALLOC_RANGE", "value": c.Weave.IPAllocRange.String()},
+		map[string]any{"name": "WEAVE_MTU", "value": strconv.Itoa(r.weaveMTU(c))},
+	}
+	if ref := c.Weave.PasswordSecret; ref.Name != "" {
+		env = append(env, map[string]any{"name": "WEAVE_PASSWORD", "valueFrom": map[string]any{
+			"secretKeyRef": map[string]any{"name": ref.Name, "key": ref.Key},
+		}})
+	}
+	ops := []any{map[string]any{"op": "test", "path": container + "/name", "value": "weave"}}
+	for i, e := range env {
+		ops = append(ops, map[string]any{"op": "add", "path": container + "/env/" + strconv.Itoa(i), "value": e})
+	}
+	return ops
 }
 
 // weaveImage replaces one of the base's images by the first override that is set, else by the base's
@@ -79,25 +104,6 @@ func weaveImage(name, version string, overrides ...string) types.Image {
 		}
 	}
 	return types.Image{Name: name, NewTag: version}
-}
-
-// weaveSettings is a strategic merge patch of the weave container's environment.
-func (r *renderer) weaveSettings(c *network.Cluster) map[string]any {
-	env := []any{
-		map[string]any{"name": "IPALLOC_RANGE", "value": c.Weave.IPAllocRange.String()},
-		map[string]any{"name": "WEAVE_MTU", "value": strconv.Itoa(r.weaveMTU(c))},
-	}
-	if ref := c.Weave.PasswordSecret; ref.Name != "" {
-		env = append(env, map[string]any{"name": "WEAVE_PASSWORD", "valueFrom": map[string]any{
-			"secretKeyRef": map[string]any{"name": ref.Name, "key": ref.Key},
-		}})
-	}
-	container := map[string]any{"name": "weave", "env": env}
-	return map[string]any{
-		"apiVersion": "apps/v1", "kind": "DaemonSet",
-		"metadata": map[string]any{"name": "weave-net", "namespace": "kube-system"},
-		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"containers": []any{container}}}},
-	}
 }
 
 // weaveMTU is the cluster's Weave MTU, or one that fits the smallest link of its sites, a VPN's own
