@@ -135,6 +135,7 @@ type Tenant struct {
 	Pools       []string `yaml:"pools"`      // the pools it may place services in
 	VPNs        []string `yaml:"vpns"`       // the VPNs it may use
 	Online      bool     `yaml:"online"`     // whether it may expose services online
+	Internet    bool     `yaml:"internet"`   // whether its pods may reach addresses outside the private ranges
 	Reaches     []string `yaml:"reaches"`    // networks of other tenants it may reach
 }
 

@@ -30,7 +30,7 @@ func Input(p *network.Plan, opts ...CheckOption) map[string]any {
 //	version    1
 //	plan       {entity, name}
 //	sites      name -> {entity, name, cluster, link: {type, vpn, mtu}, nodeSelector}
-//	tenants    name -> {entity, name, namespaces, pools, vpns, online, reaches}
+//	tenants    name -> {entity, name, namespaces, pools, vpns, online, internet, reaches}
 //	networks   name -> {entity, name, prefix (as written), masked, canonical, bits, first, last, role,
 //	                   tenant, access, vlan, site, parent, reachableBy, containers (the networks whose
 //	                   prefix contains this one, outermost first), pool: null or {exposure, mode,
@@ -89,7 +89,8 @@ func siteDoc(s *network.Site) map[string]any {
 func tenantDoc(t *network.Tenant) map[string]any {
 	return map[string]any{
 		"entity": Entity(t), "name": t.Name, "namespaces": strs(t.Namespaces), "pools": strs(t.Pools),
-		"vpns": strs(t.VPNs), "online": t.Online, "reaches": strs(t.Reaches),
+		"vpns": strs(t.VPNs), "online": t.Online, "internet": t.Internet,
+		"reaches": strs(t.Reaches),
 	}
 }
 

@@ -38,8 +38,9 @@ func (r *renderer) tenantPolicies(_ context.Context, t *Target, c *network.Clust
 }
 
 // tenantPolicySet allows, in one namespace of a tenant: traffic within the tenant, DNS, the API server,
-// traffic from the Traefik instances the tenant may publish through, egress to its VPNs' prefixes and
-// to the networks it may reach; in a Traefik instance's namespace, egress to the instance's backends.
+// traffic from the Traefik instances the tenant may publish through, egress to its VPNs' prefixes, to
+// the networks it may reach and, if it may, to the internet; in a Traefik instance's namespace, egress
+// to the instance's backends.
 func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns string) []*unstructured.Unstructured {
 	out := []*unstructured.Unstructured{
 		networkPolicy(ns, "netops-default-deny", deny()),
@@ -55,6 +56,7 @@ func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns st
 		{"netops-allow-apiserver", egressTo(apiServer(c), apiPorts)},
 		{"netops-allow-vpn", egressTo(r.vpnPrefixes(tn), nil)},
 		{"netops-allow-reach", egressTo(r.reachPrefixes(tn), nil)},
+		{"netops-allow-internet", r.internet(tn)},
 	}
 	for _, p := range optional {
 		if p.spec != nil {
@@ -183,6 +185,46 @@ func (r *renderer) reachPrefixes(tn *network.Tenant) []netip.Prefix {
 	}
 	for _, n := range r.idx.reachableBy[tn.Name] {
 		out = append(out, n.Prefix.Masked())
+	}
+	return collapse(out)
+}
+
+// privateRanges are the IPv4 ranges that are not the internet: RFC 1918, shared address space
+// (RFC 6598) and link-local, which holds cloud metadata services.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("169.254.0.0/16"),
+}
+
+// internet allows a tenant that may reach the internet egress to every IPv4 address but the private
+// ranges and the plan's own networks; nil for a tenant that may not.
+func (r *renderer) internet(tn *network.Tenant) *networkingv1.NetworkPolicySpec {
+	if !tn.Internet {
+		return nil
+	}
+	if r.notInternet == nil {
+		r.notInternet = r.collectNotInternet()
+	}
+	except := make([]string, len(r.notInternet))
+	for i, p := range r.notInternet {
+		except[i] = p.String()
+	}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{
+			{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0", Except: except}},
+		}}},
+	}
+}
+
+// collectNotInternet is what internet leaves out: the private ranges and every IPv4 network of the
+// plan, which are mostly inside them.
+func (r *renderer) collectNotInternet() []netip.Prefix {
+	out := slices.Clone(privateRanges)
+	for _, n := range r.plan.Networks {
+		if n.Prefix.Addr().Is4() {
+			out = append(out, n.Prefix.Masked())
+		}
 	}
 	return collapse(out)
 }

@@ -38,12 +38,13 @@ func WithGetterOptions(opts ...getter.Option) Option {
 
 // renderer renders one plan.
 type renderer struct {
-	plan     *network.Plan
-	opts     options
-	idx      *index
-	charts   *charts
-	lans     map[string][]netip.Prefix      // lanClients of each pool, by name, once computed
-	backends map[string]map[string][]string // traefikBackends of each cluster, by namespace
+	plan        *network.Plan
+	opts        options
+	idx         *index
+	charts      *charts
+	lans        map[string][]netip.Prefix      // lanClients of each pool, by name, once computed
+	backends    map[string]map[string][]string // traefikBackends of each cluster, by namespace
+	notInternet []netip.Prefix                 // what a tenant's internet egress leaves out, once computed
 }
 
 // Render renders the plan: one target per cluster with the cluster-wide components (CRDs, the MetalLB,

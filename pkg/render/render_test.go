@@ -407,3 +407,29 @@ func ingressCIDRs(t *testing.T, policy *unstructured.Unstructured) []string {
 	}
 	return out
 }
+
+// TestInternet checks internet egress: a tenant with internet: true may reach every IPv4 address but
+// the private ranges and the plan's networks; one without has no such policy.
+func TestInternet(t *testing.T) {
+	homelab := target(t, renderExample(t), "homelab")
+	policy := find(t, homelab, "NetworkPolicy", "media", "netops-allow-internet")
+	egress, _, _ := unstructured.NestedSlice(policy.Object, "spec", "egress")
+	want := []any{map[string]any{"to": []any{map[string]any{"ipBlock": map[string]any{
+		"cidr":   "0.0.0.0/0",
+		"except": []any{"10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"},
+	}}}}}
+	if diff := cmp.Diff(want, egress); diff != "" {
+		t.Errorf("home's internet egress (-want +got):\n%s", diff)
+	}
+	for _, o := range homelab.Objects {
+		if o.GetNamespace() == "guests" && o.GetName() == "netops-allow-internet" {
+			t.Errorf("guests may reach the internet; the example does not let them")
+		}
+	}
+	p := editedExample(t, "tenants.yaml", "online: false\n", "online: false\ninternet: true\n")
+	guests := find(t, target(t, renderPlan(t, p), "homelab"), "NetworkPolicy", "guests", "netops-allow-internet")
+	egress, _, _ = unstructured.NestedSlice(guests.Object, "spec", "egress")
+	if diff := cmp.Diff(want, egress); diff != "" {
+		t.Errorf("guests' internet egress once allowed (-want +got):\n%s", diff)
+	}
+}
