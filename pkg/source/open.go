@@ -16,6 +16,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"github.com/go-git/go-git/v5/storage/memory"
+	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 // Repo is a network repo: a plain folder, a local git repository, or a clone in memory.
@@ -204,7 +205,14 @@ func checkScheme(location string) error {
 
 func cloneError(location string, err error) error {
 	hint := "check the URL, the network and the credentials"
+	var hostKey *knownhosts.KeyError
 	switch {
+	case errors.As(err, &hostKey) && len(hostKey.Want) == 0:
+		hint = "the server's SSH host key is not in known_hosts; add it (ssh-keyscan HOST >> ~/.ssh/known_hosts), or set SSH_KNOWN_HOSTS to a file that holds it"
+	case errors.As(err, &hostKey):
+		hint = "the server's SSH host key differs from the one in known_hosts: it changed, or something is in the way; find out which before you replace it"
+	case strings.Contains(err.Error(), "ssh: unable to authenticate"):
+		hint = "the server did not accept the SSH key; give a key (NETOPS_GIT_SSH_KEY) whose public half can read the repository, such as a deploy key"
 	case errors.Is(err, transport.ErrAuthenticationRequired):
 		hint = "the server did not get or did not accept credentials; set NETOPS_GIT_TOKEN to a token that can read the repository (https), or give an SSH key"
 	case errors.Is(err, transport.ErrAuthorizationFailed):
