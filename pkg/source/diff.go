@@ -88,7 +88,9 @@ func (r *Repo) changes(ctx context.Context, from, to *object.Commit, baseRev, he
 	list := make([]FileChange, 0, len(changes))
 	for _, c := range changes {
 		if fc, ok := fileChange(c); ok {
-			list = append(list, fc)
+			if fc, ok = r.within(fc); ok {
+				list = append(list, fc)
+			}
 		}
 	}
 	slices.SortFunc(list, func(a, b FileChange) int { return strings.Compare(a.Path, b.Path) })
@@ -105,6 +107,30 @@ func diffTrees(ctx context.Context, from, to *object.Commit) (object.Changes, er
 		return nil, err
 	}
 	return object.DiffTreeWithOptions(ctx, a, b, object.DefaultDiffTreeOptions)
+}
+
+// within keeps a change to the repo's folder, with paths relative to it, and drops the others.
+// A file renamed into the folder is added to it, and one renamed out of it deleted from it.
+func (r *Repo) within(c FileChange) (FileChange, bool) {
+	if r.sub == "" {
+		return c, true
+	}
+	prefix := r.sub + "/"
+	path, in := strings.CutPrefix(c.Path, prefix)
+	old, wasIn := strings.CutPrefix(c.OldPath, prefix)
+	switch {
+	case c.Action != Renamed && in:
+		return FileChange{Path: path, Action: c.Action}, true
+	case c.Action != Renamed:
+		return FileChange{}, false
+	case in && wasIn:
+		return FileChange{Path: path, OldPath: old, Action: Renamed}, true
+	case in:
+		return FileChange{Path: path, Action: Added}, true
+	case wasIn:
+		return FileChange{Path: old, Action: Deleted}, true
+	}
+	return FileChange{}, false
 }
 
 // fileChange turns a go-git change into a FileChange; submodules are left out.

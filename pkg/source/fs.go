@@ -24,6 +24,7 @@ import (
 // or bare repository. Any other rev is a branch, tag, remote branch, full or short SHA,
 // or an expression such as main~2, read from git without touching the working tree.
 // A symlink that is absolute or leaves the repository fails to open with a *SymlinkError.
+// For a folder below the top of its work tree, the files are that folder's at rev.
 func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if rev == "" && r.root != nil {
 		return newDiskFS(r.root), Revision{}, nil
@@ -31,6 +32,19 @@ func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if rev == "" {
 		rev = "HEAD"
 	}
+	fsys, revision, err := r.tree(ctx, rev)
+	if err != nil || r.sub == "" {
+		return fsys, revision, err
+	}
+	if info, err := fs.Stat(fsys, r.sub); err != nil || !info.IsDir() {
+		return nil, Revision{}, fmt.Errorf("%s is not a folder at revision %q of its repository; give a revision that has it", r.sub, rev)
+	}
+	sub, err := fs.Sub(fsys, r.sub)
+	return sub, revision, err
+}
+
+// tree is the whole tree of the commit that rev names.
+func (r *Repo) tree(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c, err := r.commit(ctx, rev)

@@ -296,3 +296,50 @@ func TestFSPackedRefs(t *testing.T) {
 		t.Errorf("main sites/ams.yaml = %q, want v2", got)
 	}
 }
+
+// TestSubfolder opens a folder below the top of a work tree: its files on disk, the same folder at
+// a revision, and the changes inside it with paths relative to it.
+func TestSubfolder(t *testing.T) {
+	dir := cliRepo(t)
+	first := commit(t, dir, "first", map[string]string{"README.md": "top\n", "other/x.yaml": yaml("x")})
+	base := commit(t, dir, "base", map[string]string{
+		"net/sites/ams.yaml": yaml("ams"), "net/sites/fra.yaml": yaml("fra"), "other/y.yaml": yaml("y"),
+	})
+	gitRun(t, dir, "mv", "net/sites/fra.yaml", "net/sites/frankfurt.yaml")
+	gitRun(t, dir, "mv", "other/x.yaml", "net/x.yaml")
+	gitRun(t, dir, "mv", "net/sites/ams.yaml", "other/ams.yaml")
+	commit(t, dir, "head", map[string]string{"net/sites/par.yaml": yaml("par"), "other/y.yaml": yaml("y") + "z: 1\n"})
+	writeFile(t, filepath.Join(dir, "net/draft.yaml"), "draft\n")
+
+	repo := open(t, filepath.Join(dir, "net"))
+	if got := readAt(t, repo, "", "draft.yaml"); got != "draft\n" {
+		t.Errorf("draft.yaml on disk = %q", got)
+	}
+	if got := readAt(t, repo, base, "sites/ams.yaml"); got != yaml("ams") {
+		t.Errorf("sites/ams.yaml at base = %q", got)
+	}
+	fsys, _, err := repo.FS(context.Background(), "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, "sites/frankfurt.yaml", "sites/par.yaml", "x.yaml"); err != nil {
+		t.Errorf("the folder at HEAD: %v", err)
+	}
+	got, err := repo.Diff(context.Background(), base, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []source.FileChange{
+		{Path: "sites/ams.yaml", Action: source.Deleted}, // renamed out of the folder
+		{Path: "sites/frankfurt.yaml", OldPath: "sites/fra.yaml", Action: source.Renamed},
+		{Path: "sites/par.yaml", Action: source.Added},
+		{Path: "x.yaml", Action: source.Added}, // renamed into the folder
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Diff(base, HEAD) in net/ (-want +got):\n%s", diff)
+	}
+	_, _, err = repo.FS(context.Background(), first)
+	if err == nil || !strings.Contains(err.Error(), "net is not a folder at revision") {
+		t.Errorf("FS at a revision without the folder: %v; want an error naming it", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ type Repo struct {
 	opts     options
 	git      *git.Repository // nil for a plain folder
 	root     *os.Root        // the folder on disk; nil for a clone or a bare repository
+	sub      string          // the folder's path in its work tree, slash-separated; "" for the top
 
 	mu       sync.Mutex // guards git storage, which go-git does not make safe for concurrent use
 	fetched  bool       // origin was fetched once already
@@ -69,9 +71,9 @@ func WithKeyring(armored string) Option {
 // scpLike matches the scp-like ssh form of a git URL, such as git@github.com:org/repo.git.
 var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:`)
 
-// Open opens the network repo at location: a local folder that is a git work tree
-// (read in place), a local folder that is not a git repository (only its files on disk
-// can be read), or a URL (file://, https://, http://, ssh://, git@host:path), cloned
+// Open opens the network repo at location: a local folder in a git work tree, its top or
+// a folder below (read in place; at a revision, the same folder of that revision), a
+// local folder that is not in a git repository (only its files on disk can be read), or a URL (file://, https://, http://, ssh://, git@host:path), cloned
 // into memory with all branches and tags. Close releases it.
 func Open(ctx context.Context, location string, opts ...Option) (*Repo, error) {
 	r := &Repo{}
@@ -151,7 +153,7 @@ func redact(location string) string {
 }
 
 func (r *Repo) openFolder(location string) error {
-	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{EnableDotGitCommonDir: true, DetectDotGit: true})
 	if err != nil && !errors.Is(err, git.ErrRepositoryNotExists) {
 		return fmt.Errorf("opening git repository %s: %w; check that its .git folder is intact", r.location, err)
 	}
@@ -159,11 +161,40 @@ func (r *Repo) openFolder(location string) error {
 	if repo != nil && isBare(repo) {
 		return nil
 	}
+	if repo != nil {
+		if r.sub, err = subfolder(repo, location); err != nil {
+			return fmt.Errorf("finding %s in its git work tree: %w", r.location, err)
+		}
+	}
 	r.root, err = os.OpenRoot(location)
 	if err != nil {
 		return fmt.Errorf("opening folder %s: %w; give a folder you can read", r.location, err)
 	}
 	return nil
+}
+
+// subfolder is the path of folder in the work tree of repo: "" for its top.
+func subfolder(repo *git.Repository, folder string) (string, error) {
+	wt, err := repo.Worktree()
+	if err != nil {
+		return "", err
+	}
+	top, err := filepath.EvalSymlinks(wt.Filesystem.Root())
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(folder)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == "." {
+		return "", err
+	}
+	return filepath.ToSlash(rel), nil
 }
 
 func isBare(repo *git.Repository) bool {

@@ -89,6 +89,6 @@ func (r *Repo) shallow() bool {
 }
 
 func (r *Repo) plainError(rev string) error {
-	return fmt.Errorf("%s is not a git repository, so only its files on disk can be read, not revision %q; give the top folder of a git work tree, or a git URL",
+	return fmt.Errorf("%s is not a git repository, so only its files on disk can be read, not revision %q; give a folder in a git work tree, or a git URL",
 		r.location, rev)
 }
