@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +19,7 @@ type checkFlags struct {
 	repoFlags
 	base   string
 	output string
+	writes []string
 	strict bool
 }
 
@@ -41,11 +44,16 @@ Exit codes: 0 no deny (or no new deny with --base); 2 denies; 1 an error.`,
 	cmd.Flags().StringVar(&flags.base, "base", "", "compare with the plan at this revision, such as main, and fail only on new denies")
 	cmd.Flags().BoolVar(&flags.strict, "strict", false, "with --base, fail on every deny, not only on new ones")
 	cmd.Flags().StringVarP(&flags.output, "output", "o", "text", "output format: "+strings.Join(report.Formats, ", "))
+	bindWrite(cmd, &flags.writes, strings.Join(report.Formats, ", "))
 	return cmd
 }
 
 func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 	out, err := report.For(f.output)
+	if err != nil {
+		return err
+	}
+	extra, err := parseWrites(f.writes, report.For)
 	if err != nil {
 		return err
 	}
@@ -59,7 +67,9 @@ func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 		return err
 	}
 	fmt.Fprintf(s.Err, "checked %s with %d rules: %s\n", at(f.repo, rev), len(res.Rules), report.Summarize(res))
-	if err := out.Output(s.Out, report.Report{Repo: f.repo, Revision: rev.Hash, Base: f.base, Result: res}); err != nil {
+	rep := report.Report{Repo: f.repo, Revision: rev.Hash, Base: f.base, Result: res}
+	err = errors.Join(out.Output(s.Out, rep), writeAll(extra, func(o report.Outputter, w io.Writer) error { return o.Output(w, rep) }))
+	if err != nil {
 		return err
 	}
 	return gate(res, f)

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -20,6 +22,7 @@ type planFlags struct {
 	repoFlags
 	kubeFlags
 	site, base, output       string
+	writes                   []string
 	offline, detailed, local bool
 }
 
@@ -37,11 +40,15 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			extra, err := parseWrites(flags.writes, plan.NewView)
+			if err != nil {
+				return err
+			}
 			p, err := runPlan(cmd.Context(), s, flags)
 			if err != nil {
 				return err
 			}
-			if err := view.Write(s.Out, p); err != nil {
+			if err := errors.Join(view.Write(s.Out, p), writeAll(extra, func(v plan.View, w io.Writer) error { return v.Write(w, p) })); err != nil {
 				return err
 			}
 			if flags.detailed && p.HasChanges() {
@@ -59,6 +66,7 @@ func newPlanCmd(s Streams) *cobra.Command {
 	f.BoolVar(&flags.local, "offline-charts", false, "use only the chart cache and the repo's own charts")
 	f.BoolVar(&flags.detailed, "detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	f.StringVarP(&flags.output, "output", "o", "text", "output format: text, json or markdown")
+	bindWrite(cmd, &flags.writes, "text, json, markdown")
 	return cmd
 }
 

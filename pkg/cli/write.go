@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// extraOutput is one --write FORMAT=FILE: the same result in another format, to a file, so that one
+// run gives every report and all of them describe the same result.
+type extraOutput[W any] struct {
+	format, path string
+	writer       W
+}
+
+// bindWrite adds the repeatable --write flag to a command.
+func bindWrite(cmd *cobra.Command, values *[]string, formats string) {
+	cmd.Flags().StringArrayVar(values, "write", nil, "also write the result in FORMAT to FILE, as FORMAT=FILE, such as json=check.json; repeatable; formats: "+formats)
+}
+
+// parseWrites reads the --write values, finding each format's writer with newWriter before any work
+// starts, so that a typo fails at once.
+func parseWrites[W any](values []string, newWriter func(format string) (W, error)) ([]extraOutput[W], error) {
+	var out []extraOutput[W]
+	for _, v := range values {
+		format, path, ok := strings.Cut(v, "=")
+		if !ok || format == "" || path == "" {
+			return nil, fmt.Errorf("--write %q: give FORMAT=FILE, such as json=check.json", v)
+		}
+		w, err := newWriter(format)
+		if err != nil {
+			return nil, fmt.Errorf("--write %q: %w", v, err)
+		}
+		out = append(out, extraOutput[W]{format: format, path: path, writer: w})
+	}
+	return out, nil
+}
+
+// writeAll writes each extra output to its file with write; it tries them all and reports every
+// file it could not write.
+func writeAll[W any](outputs []extraOutput[W], write func(W, io.Writer) error) error {
+	var errs []error
+	for _, o := range outputs {
+		if err := writeFile(o.path, func(w io.Writer) error { return write(o.writer, w) }); err != nil {
+			errs = append(errs, fmt.Errorf("writing the %s output to %s: %w; check that its folder exists and can be written", o.format, o.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
