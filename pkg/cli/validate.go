@@ -42,6 +42,7 @@ type validation struct {
 	Valid         bool          `json:"valid"`
 	Name          string        `json:"name,omitempty"`
 	Counts        *counts       `json:"counts,omitempty"`
+	Sites         []string      `json:"sites,omitempty"` // the site names, in the plan's order
 	Errors        []problemJSON `json:"errors,omitempty"`
 }
 
@@ -77,6 +78,9 @@ func (v validation) write(s Streams, format string, plan *network.Plan, err erro
 		v.Errors = problems(perr)
 	} else {
 		v.Valid, v.Name, v.Counts = true, plan.Name, countsOf(plan)
+		for _, s := range plan.Sites {
+			v.Sites = append(v.Sites, s.Name)
+		}
 	}
 	switch format {
 	case "json":

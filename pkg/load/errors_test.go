@@ -101,6 +101,7 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong type: number for string", replace(site, "name: a", "name: 42"), []string{`sites/a.yaml:3:7: expected a string, found the number 42; quote the value to make it a string`}},
 		{"wrong type: word for number", replace(site, "role: infrastructure", "role: infrastructure\n    vlan: ten"), []string{`sites/a.yaml:8:11: expected a whole number, found "ten"`}},
 		{"wrong type: scalar for list", replace("tenants.yaml", "pools: [pool]", "pools: pool"), []string{`tenants.yaml:4:8: expected a list, found "pool"`}},
+		{"unknown traffic policy", replace(svc, "ip: 192.168.6.53\n", "ip: 192.168.6.53\nexternalTrafficPolicy: local\n"), []string{`services.yaml:8:24: unknown external traffic policy "local"; use one of: Cluster, Local`}},
 		{"unknown role", replace(site, "role: infrastructure", "role: lan"), []string{`sites/a.yaml:7:11: unknown role "lan"; use one of: unused, clients, iot,`}},
 		{"missing prefix", replace(site, "    prefix: 192.168.4.0/24\n", ""), []string{`sites/a.yaml:5:5: missing prefix; add prefix: such as 192.168.2.0/24`}},
 		{"pool role without settings", replace(site, "        pool: {exposure: lan}\n", ""), []string{`sites/a.yaml:16:9: network "pool" has role pool but no pool settings`}},

@@ -132,6 +132,25 @@ func (m *PoolMode) UnmarshalText(b []byte) error {
 	return oneOf((*string)(m), string(b), "pool mode", PoolModes)
 }
 
+// TrafficPolicy is a LoadBalancer Service's externalTrafficPolicy: Cluster, where kube-proxy hands
+// a pod the address of the node that took the packet, or Local, where the pod sees the client's and
+// only nodes with a ready pod take traffic.
+type TrafficPolicy string
+
+// The traffic policies.
+const (
+	TrafficCluster TrafficPolicy = "Cluster"
+	TrafficLocal   TrafficPolicy = "Local"
+)
+
+// TrafficPolicies lists every traffic policy.
+var TrafficPolicies = []TrafficPolicy{TrafficCluster, TrafficLocal}
+
+// UnmarshalText accepts only a known traffic policy.
+func (t *TrafficPolicy) UnmarshalText(b []byte) error {
+	return oneOf((*string)(t), string(b), "external traffic policy", TrafficPolicies)
+}
+
 func oneOf[T ~string](dst *string, v, what string, allowed []T) error {
 	if slices.Contains(allowed, T(v)) {
 		*dst = v

@@ -44,7 +44,10 @@ type Cluster struct {
 	ServiceCIDR netip.Prefix `yaml:"serviceCIDR"`
 	DNSDomain   string       `yaml:"dnsDomain"`
 	APIVIP      netip.Addr   `yaml:"apiVIP"` // the API server's VIP behind haproxy
-	Weave       Weave        `yaml:"weave"`
+	// APIServers are the addresses the API servers advertise, the endpoints of the kubernetes
+	// Service: pods reach the API there once kube-proxy has translated the Service's IP.
+	APIServers []netip.Prefix `yaml:"apiServers"`
+	Weave      Weave          `yaml:"weave"`
 }
 
 // Weave holds the settings of the Weave Net CNI.
@@ -172,6 +175,9 @@ type Service struct {
 	Ingress      bool              `yaml:"ingress"`  // the service is the entrypoint of the Traefik instance for IngressClass
 	Selector     map[string]string `yaml:"selector"` // defaults to app.kubernetes.io/name: Name
 	DNS          string            `yaml:"dns"`
+	// ExternalTrafficPolicy is the Service's: Local keeps the client's address, so that the
+	// NetworkPolicy of a LAN service tells clients apart; "" leaves Kubernetes's default, Cluster.
+	ExternalTrafficPolicy TrafficPolicy `yaml:"externalTrafficPolicy"`
 
 	PoolNet *Network `yaml:"-"`
 }

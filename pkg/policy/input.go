@@ -37,9 +37,9 @@ func Input(p *network.Plan, opts ...CheckOption) map[string]any {
 //	                   avoidBuggyIPs, autoAssign, tenants, namespaces}}
 //	addresses  [{entity, name, ip, network, site, roles, dns, shared}]
 //	services   namespace/name -> {entity, name, namespace, tenant, pool, ip, exposure, sharingKey,
-//	                   ingressClass, ingress, dns, ports: [{name, port, protocol, targetPort}]}
+//	                   ingressClass, ingress, dns, externalTrafficPolicy, ports: [{name, port, protocol, targetPort}]}
 //	vpns       name -> {entity, name, type, tenant, prefix, network, server, tenants, sites, routes, mtu}
-//	clusters   name -> {entity, name, tenant, podCIDR, serviceCIDR, dnsDomain, apiVIP, apiVIPNetworks
+//	clusters   name -> {entity, name, tenant, podCIDR, serviceCIDR, dnsDomain, apiVIP, apiServers, apiVIPNetworks
 //	                   (the networks that contain it, outermost first), weave: {ipAllocRange, mtu}}
 //	index      {networksByRole: role -> [name] (every role, maybe empty), networksByTenant: tenant -> [name],
 //	            servicesByTenant: tenant -> [namespace/name]}
@@ -164,6 +164,7 @@ func serviceDoc(s *network.Service) map[string]any {
 		"entity": Entity(s), "name": s.Name, "namespace": s.Namespace, "tenant": s.Tenant, "pool": s.Pool,
 		"ip": text(s.IP), "exposure": string(s.Exposure), "sharingKey": s.SharingKey,
 		"ingressClass": s.IngressClass, "ingress": s.Ingress, "dns": s.DNS, "ports": ports,
+		"externalTrafficPolicy": string(s.ExternalTrafficPolicy),
 	}
 }
 
@@ -189,7 +190,8 @@ func clusterDoc(c *network.Cluster, all *prefixIndex) map[string]any {
 	return map[string]any{
 		"entity": Entity(c), "name": c.Name, "tenant": c.Tenant, "podCIDR": text(c.PodCIDR),
 		"serviceCIDR": text(c.ServiceCIDR), "dnsDomain": c.DNSDomain, "apiVIP": text(c.APIVIP), "apiVIPNetworks": strs(vip),
-		"weave": map[string]any{"ipAllocRange": text(c.Weave.IPAllocRange), "mtu": c.Weave.MTU},
+		"apiServers": prefixTexts(c.APIServers),
+		"weave":      map[string]any{"ipAllocRange": text(c.Weave.IPAllocRange), "mtu": c.Weave.MTU},
 	}
 }
 
@@ -276,6 +278,14 @@ func names(nets []*network.Network, skip *network.Network) []string {
 		if n != skip {
 			out = append(out, n.Name)
 		}
+	}
+	return out
+}
+
+func prefixTexts(ps []netip.Prefix) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.String())
 	}
 	return out
 }

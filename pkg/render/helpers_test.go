@@ -110,9 +110,9 @@ func str(t *testing.T, o *unstructured.Unstructured, fields ...string) string {
 	return v
 }
 
-// editedExample loads examples/homelab with one edit of one file: old replaced by new, which must
-// be there. An empty old loads the example as it is.
-func editedExample(t *testing.T, file, old, new string) *network.Plan {
+// editedExample loads examples/homelab with edits of one file: pairs of old and new, each old
+// replaced once, which must be there. An empty old leaves the file as it is.
+func editedExample(t *testing.T, file string, edits ...string) *network.Plan {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	if err := fs.WalkDir(os.DirFS(example), ".", func(path string, d fs.DirEntry, err error) error {
@@ -125,12 +125,15 @@ func editedExample(t *testing.T, file, old, new string) *network.Plan {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if old != "" {
-		data := string(fsys[file].Data)
+	for i := 0; i+1 < len(edits); i += 2 {
+		data, old := string(fsys[file].Data), edits[i]
+		if old == "" {
+			continue
+		}
 		if !strings.Contains(data, old) {
 			t.Fatalf("%s lacks %q", file, old)
 		}
-		fsys[file].Data = []byte(strings.Replace(data, old, new, 1))
+		fsys[file].Data = []byte(strings.Replace(data, old, edits[i+1], 1))
 	}
 	p, err := load.Load(fsys)
 	if err != nil {

@@ -29,7 +29,13 @@ var dnsPorts = []policyPort{{number: 53, protocol: network.UDP}, {number: 53, pr
 
 // tenantPolicies renders, in every tenant namespace: a default deny, then what the tenant may do.
 func (r *renderer) tenantPolicies(_ context.Context, t *Target, c *network.Cluster) error {
+	if len(c.APIServers) == 0 && len(r.plan.Tenants) > 0 {
+		t.warn(c.Pos, "cluster %s lists no apiServers: tenant namespaces may reach the API server at its Service IP and VIP only, which Weave Net sees translated to the servers' own addresses; list those under apiServers:", c.Name)
+	}
 	for _, tn := range r.plan.Tenants {
+		if tn.Internet && r.noInternet() {
+			t.warn(tn.Pos, "tenant %s may reach the internet, but the plan's networks cover every IPv4 address, so no internet egress is rendered", tn.Name)
+		}
 		for _, ns := range tn.Namespaces {
 			t.add(tn.Pos, r.tenantPolicySet(c, tn, ns)...)
 		}
@@ -61,70 +67,6 @@ func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns st
 	for _, p := range optional {
 		if p.spec != nil {
 			out = append(out, networkPolicy(ns, p.name, *p.spec))
-		}
-	}
-	return out
-}
-
-// loadBalancerPolicy lets the clients of a LoadBalancer service reach its pods: anyone for an online
-// service, and lanClients for a LAN one.
-func (r *renderer) loadBalancerPolicy(s *network.Service, selector map[string]string, ports []policyPort) *unstructured.Unstructured {
-	return networkPolicy(s.Namespace, "netops-allow-lb-"+s.Name, networkingv1.NetworkPolicySpec{
-		PodSelector: metav1.LabelSelector{MatchLabels: selector},
-		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: ipPeers(r.clientPrefixes(s)), Ports: policyPorts(ports)}},
-	})
-}
-
-func (r *renderer) clientPrefixes(s *network.Service) []netip.Prefix {
-	if s.Exposure == network.ExposureOnline {
-		return []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
-	}
-	return r.lanClients(s.PoolNet)
-}
-
-// lanClients are who may reach a LAN service in the pool: the networks of the pool's site, and for
-// each VPN that routes the pool or a network holding it, the VPN's prefix and the networks of the
-// other sites it joins. A site reaches another site's LAN services only through a VPN that routes
-// them, so each service lists a bounded set of prefixes however many sites the cluster has.
-func (r *renderer) lanClients(pool *network.Network) []netip.Prefix {
-	if ps, ok := r.lans[pool.Name]; ok {
-		return ps
-	}
-	out := r.siteLAN(pool.Site)
-	for _, v := range r.routesTo(pool) {
-		out = append(out, v.Prefix.Masked())
-		for _, name := range v.Sites {
-			out = append(out, r.siteLAN(r.idx.sites[name])...)
-		}
-	}
-	ps := collapse(out)
-	r.lans[pool.Name] = ps
-	return ps
-}
-
-// siteLAN is the site's top-level networks, quarantine left out.
-func (r *renderer) siteLAN(s *network.Site) []netip.Prefix {
-	if s == nil {
-		return nil
-	}
-	var out []netip.Prefix
-	for _, n := range s.Networks {
-		if n.Role != network.RoleUnused {
-			out = append(out, n.Prefix.Masked())
-		}
-	}
-	return out
-}
-
-// routesTo lists the VPNs that route the network or a network holding it, each once.
-func (r *renderer) routesTo(n *network.Network) []*network.VPN {
-	var out []*network.VPN
-	for ; n != nil; n = n.Parent {
-		for _, v := range r.idx.routes[n.Name] {
-			if !slices.Contains(out, v) {
-				out = append(out, v)
-			}
 		}
 	}
 	return out
@@ -197,24 +139,25 @@ var privateRanges = []netip.Prefix{
 }
 
 // internet allows a tenant that may reach the internet egress to every IPv4 address but the private
-// ranges and the plan's own networks; nil for a tenant that may not.
+// ranges and the plan's own networks; nil for a tenant that may not, or when those cover everything.
 func (r *renderer) internet(tn *network.Tenant) *networkingv1.NetworkPolicySpec {
-	if !tn.Internet {
+	if !tn.Internet || r.noInternet() {
 		return nil
 	}
+	internet := block{prefix: netip.MustParsePrefix("0.0.0.0/0"), except: r.notInternet}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: ipPeers([]block{internet})}},
+	}
+}
+
+// noInternet reports whether the private ranges and the plan's networks cover every IPv4 address,
+// which leaves no internet to allow: an except equal to its cidr is invalid.
+func (r *renderer) noInternet() bool {
 	if r.notInternet == nil {
 		r.notInternet = r.collectNotInternet()
 	}
-	except := make([]string, len(r.notInternet))
-	for i, p := range r.notInternet {
-		except[i] = p.String()
-	}
-	return &networkingv1.NetworkPolicySpec{
-		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
-		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{
-			{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0", Except: except}},
-		}}},
-	}
+	return r.notInternet[0].Bits() == 0
 }
 
 // collectNotInternet is what internet leaves out: the private ranges and every IPv4 network of the
@@ -230,14 +173,19 @@ func (r *renderer) collectNotInternet() []netip.Prefix {
 }
 
 // apiServer is where pods reach the API server: the kubernetes Service's IP, the first of the service
-// CIDR, and the API VIP.
+// CIDR; the API VIP; and the addresses the API servers advertise, which a CNI that filters after
+// kube-proxy's translation, as Weave Net's does, sees instead of the Service's IP.
 func apiServer(c *network.Cluster) []netip.Prefix {
 	var out []netip.Prefix
 	if c.ServiceCIDR.IsValid() {
-		out = append(out, netip.PrefixFrom(c.ServiceCIDR.Masked().Addr().Next(), 32))
+		first := c.ServiceCIDR.Masked().Addr().Next()
+		out = append(out, netip.PrefixFrom(first, first.BitLen()))
 	}
 	if c.APIVIP.IsValid() {
 		out = append(out, netip.PrefixFrom(c.APIVIP, c.APIVIP.BitLen()))
+	}
+	for _, p := range c.APIServers {
+		out = append(out, p.Masked())
 	}
 	return collapse(out)
 }
@@ -356,7 +304,7 @@ func egressTo(prefixes []netip.Prefix, ports []policyPort) *networkingv1.Network
 	}
 	return &networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
-		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: ipPeers(prefixes), Ports: policyPorts(ports)}},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: ipPeers(blocksOf(prefixes)), Ports: policyPorts(ports)}},
 	}
 }
 
@@ -369,10 +317,18 @@ func namespacesIn(names []string) networkingv1.NetworkPolicyPeer {
 	}}
 }
 
-func ipPeers(prefixes []netip.Prefix) []networkingv1.NetworkPolicyPeer {
-	out := make([]networkingv1.NetworkPolicyPeer, len(prefixes))
-	for i, p := range prefixes {
-		out[i] = networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: p.String()}}
+func ipPeers(blocks []block) []networkingv1.NetworkPolicyPeer {
+	out := make([]networkingv1.NetworkPolicyPeer, len(blocks))
+	for i, b := range blocks {
+		out[i] = networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: b.prefix.String(), Except: prefixStrings(b.except)}}
+	}
+	return out
+}
+
+func prefixStrings(ps []netip.Prefix) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
 	}
 	return out
 }

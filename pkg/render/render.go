@@ -42,7 +42,7 @@ type renderer struct {
 	opts        options
 	idx         *index
 	charts      *charts
-	lans        map[string][]netip.Prefix      // lanClients of each pool, by name, once computed
+	lans        map[string][]block             // lanClients of each pool, by name, once computed
 	backends    map[string]map[string][]string // traefikBackends of each cluster, by namespace
 	notInternet []netip.Prefix                 // what a tenant's internet egress leaves out, once computed
 }
@@ -51,7 +51,7 @@ type renderer struct {
 // Traefik and Weave installs, namespaces, tenant policies, DNS records), then one target per site with
 // its pools, advertisements and services. It never prints; warnings come back in the targets.
 func Render(ctx context.Context, plan *network.Plan, opts ...Option) (*Result, error) {
-	r := &renderer{plan: plan, idx: newIndex(plan), lans: map[string][]netip.Prefix{}, backends: map[string]map[string][]string{}}
+	r := &renderer{plan: plan, idx: newIndex(plan), lans: map[string][]block{}, backends: map[string]map[string][]string{}}
 	for _, opt := range opts {
 		opt(&r.opts)
 	}

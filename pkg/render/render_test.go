@@ -382,6 +382,7 @@ func TestLANClients(t *testing.T) {
 		{"the shared VPN routes the cabin's pool", "routes: [lan-pool]\n", "routes: [cabin-services]\n", "cabin", "pihole", "cabin-dns",
 			append(append([]string{"10.8.2.0/24"}, home...), cabin...)},
 	}
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := editedExample(t, "vpns.yaml", tt.old, tt.new)
@@ -431,5 +432,81 @@ func TestInternet(t *testing.T) {
 	egress, _, _ = unstructured.NestedSlice(guests.Object, "spec", "egress")
 	if diff := cmp.Diff(want, egress); diff != "" {
 		t.Errorf("guests' internet egress once allowed (-want +got):\n%s", diff)
+	}
+}
+
+// TestLANClientsLeaveOutQuarantine checks that a quarantine network nested in an admitted one is
+// left out through the ipBlock's except.
+func TestLANClientsLeaveOutQuarantine(t *testing.T) {
+	p := editedExample(t, "sites/home.yaml", "    description: Common devices, laptops, phones, etc.\n",
+		"    description: Common devices, laptops, phones, etc.\n    networks:\n      - {name: common-quarantine, prefix: 192.168.2.192/26, role: unused}\n")
+	policy := find(t, target(t, renderPlan(t, p), "home"), "NetworkPolicy", "media", "netops-allow-lb-plex")
+	from, _, _ := unstructured.NestedSlice(policy.Object, "spec", "ingress")
+	want := map[string]any{"ipBlock": map[string]any{"cidr": "192.168.2.0/23", "except": []any{"192.168.2.192/26"}}}
+	if peers := from[0].(map[string]any)["from"].([]any); !slices.ContainsFunc(peers, func(p any) bool { return cmp.Equal(p, any(want)) }) {
+		t.Errorf("plex's clients lack %v:\n%s", want, mustYAML(t, policy))
+	}
+}
+
+// TestLANServiceWithoutClients checks that a LAN service that no network may reach gets a policy
+// that admits nobody, and a warning, rather than an ingress rule without peers, which admits everyone.
+func TestLANServiceWithoutClients(t *testing.T) {
+	p := editedExample(t, "sites/cabin.yaml", "    role: clients\n", "    role: unused\n", "    role: loadbalancer\n", "    role: unused\n")
+	tg := target(t, renderPlan(t, p), "cabin")
+	policy := find(t, tg, "NetworkPolicy", "pihole", "netops-allow-lb-cabin-dns")
+	if ingress, found, _ := unstructured.NestedSlice(policy.Object, "spec", "ingress"); found {
+		t.Errorf("cabin-dns admits %v; want nobody", ingress)
+	}
+	if !slices.ContainsFunc(tg.Warnings, func(w render.Warning) bool {
+		return strings.Contains(w.Msg, "no network may reach LAN service pihole/cabin-dns")
+	}) {
+		t.Errorf("no warning about cabin-dns: %v", tg.Warnings)
+	}
+}
+
+// TestExternalTrafficPolicy checks that a service's externalTrafficPolicy reaches its Service, and a
+// Traefik instance's through the upstream chart's service.spec value.
+func TestExternalTrafficPolicy(t *testing.T) {
+	plex := find(t, target(t, renderExample(t), "home"), "Service", "media", "plex")
+	if _, found, _ := unstructured.NestedString(plex.Object, "spec", "externalTrafficPolicy"); found {
+		t.Errorf("plex sets externalTrafficPolicy without the plan asking:\n%s", mustYAML(t, plex))
+	}
+	p := editedExample(t, "services.yaml", "dns: plex.home.lan\n", "dns: plex.home.lan\nexternalTrafficPolicy: Local\n",
+		"name: traefik-lan\n", "name: traefik-lan\nexternalTrafficPolicy: Local\n")
+	res := renderPlan(t, p)
+	for _, svc := range []*unstructured.Unstructured{
+		find(t, target(t, res, "home"), "Service", "media", "plex"),
+		find(t, target(t, res, "homelab"), "Service", "traefik", "traefik-lan"),
+	} {
+		if got, _, _ := unstructured.NestedString(svc.Object, "spec", "externalTrafficPolicy"); got != "Local" {
+			t.Errorf("%s: externalTrafficPolicy %q, want Local", svc.GetName(), got)
+		}
+	}
+}
+
+// TestAPIServer checks where tenant namespaces may reach the API server: the Service's IP, the VIP
+// and the cluster's apiServers; without apiServers, a warning says what to add.
+func TestAPIServer(t *testing.T) {
+	homelab := target(t, renderExample(t), "homelab")
+	policy := find(t, homelab, "NetworkPolicy", "traefik", "netops-allow-apiserver")
+	egress, _, _ := unstructured.NestedSlice(policy.Object, "spec", "egress")
+	to, _, _ := unstructured.NestedSlice(egress[0].(map[string]any), "to")
+	var got []string
+	for _, peer := range to {
+		cidr, _, _ := unstructured.NestedString(peer.(map[string]any), "ipBlock", "cidr")
+		got = append(got, cidr)
+	}
+	if diff := cmp.Diff([]string{"10.96.0.1/32", "192.168.5.0/24"}, got); diff != "" {
+		t.Errorf("API server addresses (-want +got):\n%s", diff)
+	}
+	warned := func(tg *render.Target) bool {
+		return slices.ContainsFunc(tg.Warnings, func(w render.Warning) bool { return strings.Contains(w.Msg, "lists no apiServers") })
+	}
+	if warned(homelab) {
+		t.Errorf("a warning about apiServers, which the homelab lists: %v", homelab.Warnings)
+	}
+	p := editedExample(t, "cluster.yaml", "apiServers: [192.168.5.0/24]\n", "")
+	if !warned(target(t, renderPlan(t, p), "homelab")) {
+		t.Error("no warning about a cluster without apiServers")
 	}
 }

@@ -23,7 +23,7 @@ const (
 // clients in, and an IngressRoute when it is published through a Traefik instance.
 func (r *renderer) service(t *Target, s *network.Service) {
 	t.add(s.Pos, loadBalancer(s))
-	t.add(s.Pos, r.loadBalancerPolicy(s, selectorOf(s), targetPorts(s)))
+	r.loadBalancerPolicy(t, s, selectorOf(s), targetPorts(s))
 	if s.IngressClass == "" {
 		return
 	}
@@ -45,7 +45,10 @@ func loadBalancer(s *network.Service) *unstructured.Unstructured {
 			Name: s.Name, Namespace: s.Namespace,
 			Annotations: loadBalancerAnnotations(s),
 		},
-		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: selectorOf(s)},
+		Spec: corev1.ServiceSpec{
+			Type: corev1.ServiceTypeLoadBalancer, Selector: selectorOf(s),
+			ExternalTrafficPolicy: corev1.ServiceExternalTrafficPolicy(s.ExternalTrafficPolicy),
+		},
 	}
 	for _, p := range s.Ports {
 		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{

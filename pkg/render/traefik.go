@@ -69,7 +69,7 @@ func (r *renderer) traefikInstance(t *Target, comp network.Component, s *network
 		return err
 	}
 	t.add(s.Pos, objs...)
-	t.add(s.Pos, r.loadBalancerPolicy(s, traefikSelector(s), traefikPolicyPorts(s)))
+	r.loadBalancerPolicy(t, s, traefikSelector(s), traefikPolicyPorts(s))
 	return nil
 }
 
@@ -84,7 +84,7 @@ func traefikValues(comp network.Component, s *network.Service) map[string]any {
 			"kubernetesIngress": map[string]any{"enabled": true, "ingressClass": s.IngressClass},
 		},
 		"ports":   traefikPorts(s),
-		"service": map[string]any{"enabled": true, "type": "LoadBalancer", "annotations": stringMap(loadBalancerAnnotations(s))},
+		"service": traefikService(s),
 	}
 }
 
@@ -141,6 +141,15 @@ func (r *renderer) ingressClasses(cluster string) map[string]*network.Service {
 		m[s.IngressClass] = s
 	}
 	return m
+}
+
+// traefikService is the instance's LoadBalancer Service in the upstream chart's value keys.
+func traefikService(s *network.Service) map[string]any {
+	out := map[string]any{"enabled": true, "type": "LoadBalancer", "annotations": stringMap(loadBalancerAnnotations(s))}
+	if s.ExternalTrafficPolicy != "" {
+		out["spec"] = map[string]any{"externalTrafficPolicy": string(s.ExternalTrafficPolicy)}
+	}
+	return out
 }
 
 // ingressRoute routes the service's DNS name through the Traefik instance of its ingress class, on

@@ -24,7 +24,8 @@ import (
 // or bare repository. Any other rev is a branch, tag, remote branch, full or short SHA,
 // or an expression such as main~2, read from git without touching the working tree.
 // A symlink that is absolute or leaves the repository fails to open with a *SymlinkError.
-// For a folder below the top of its work tree, the files are that folder's at rev.
+// For a folder below the top of its work tree, the files are that folder's at rev, and a
+// symlink must stay inside that folder, as on disk.
 func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if rev == "" && r.root != nil {
 		return newDiskFS(r.root), Revision{}, nil
@@ -32,19 +33,6 @@ func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if rev == "" {
 		rev = "HEAD"
 	}
-	fsys, revision, err := r.tree(ctx, rev)
-	if err != nil || r.sub == "" {
-		return fsys, revision, err
-	}
-	if info, err := fs.Stat(fsys, r.sub); err != nil || !info.IsDir() {
-		return nil, Revision{}, fmt.Errorf("%s is not a folder at revision %q of its repository; give a revision that has it", r.sub, rev)
-	}
-	sub, err := fs.Sub(fsys, r.sub)
-	return sub, revision, err
-}
-
-// tree is the whole tree of the commit that rev names.
-func (r *Repo) tree(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c, err := r.commit(ctx, rev)
@@ -52,6 +40,12 @@ func (r *Repo) tree(ctx context.Context, rev string) (fs.FS, Revision, error) {
 		return nil, Revision{}, err
 	}
 	tree, err := c.Tree()
+	if err == nil && r.sub != "" {
+		tree, err = tree.Tree(r.sub)
+		if errors.Is(err, object.ErrDirectoryNotFound) {
+			return nil, Revision{}, fmt.Errorf("revision %q of the repository that holds %s has no folder %s; give a revision that has it", rev, r.location, r.sub)
+		}
+	}
 	if err != nil {
 		return nil, Revision{}, fmt.Errorf("reading the files of revision %q in %s: %w; check the repository with git fsck", rev, r.location, err)
 	}

@@ -338,8 +338,31 @@ func TestSubfolder(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Diff(base, HEAD) in net/ (-want +got):\n%s", diff)
 	}
+	// A link to the folder reads as the folder.
+	link := filepath.Join(t.TempDir(), "net")
+	if err := os.Symlink(filepath.Join(dir, "net"), link); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAt(t, open(t, link), base, "sites/ams.yaml"); got != yaml("ams") {
+		t.Errorf("sites/ams.yaml at base through a link to net/ = %q", got)
+	}
+
+	// A link out of the folder is refused at a revision as on disk.
+	if err := os.Symlink("../other/y.yaml", filepath.Join(dir, "net/y.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	commit(t, dir, "link out", nil)
+	for _, rev := range []string{"", "HEAD"} {
+		fsys, _, err := repo.FS(context.Background(), rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = fs.ReadFile(fsys, "y.yaml")
+		asSymlinkError(t, err) // a link out of net/, at rev
+
+	}
 	_, _, err = repo.FS(context.Background(), first)
-	if err == nil || !strings.Contains(err.Error(), "net is not a folder at revision") {
+	if err == nil || !strings.Contains(err.Error(), "has no folder net; give a revision that has it") {
 		t.Errorf("FS at a revision without the folder: %v; want an error naming it", err)
 	}
 }

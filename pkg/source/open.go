@@ -153,6 +153,9 @@ func redact(location string) string {
 }
 
 func (r *Repo) openFolder(location string) error {
+	if resolved, err := filepath.EvalSymlinks(location); err == nil {
+		location = resolved // find the work tree that the folder is in, not the one its link is in
+	}
 	repo, err := git.PlainOpenWithOptions(location, &git.PlainOpenOptions{EnableDotGitCommonDir: true, DetectDotGit: true})
 	if err != nil && !errors.Is(err, git.ErrRepositoryNotExists) {
 		return fmt.Errorf("opening git repository %s: %w; check that its .git folder is intact", r.location, err)
@@ -191,8 +194,11 @@ func subfolder(repo *git.Repository, folder string) (string, error) {
 		return "", err
 	}
 	rel, err := filepath.Rel(top, abs)
-	if err != nil || rel == "." {
+	switch {
+	case err != nil || rel == ".":
 		return "", err
+	case rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		return "", fmt.Errorf("it is outside the work tree at %s; give a folder inside it", top)
 	}
 	return filepath.ToSlash(rel), nil
 }
