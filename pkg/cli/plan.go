@@ -8,12 +8,14 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/netops/netops/pkg/apply"
 	"github.com/netops/netops/pkg/changes"
 	"github.com/netops/netops/pkg/plan"
+	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/source"
 )
 
@@ -76,14 +78,15 @@ func runPlan(ctx context.Context, s Streams, f planFlags) (*plan.Plan, error) {
 		return nil, err
 	}
 	defer repo.Close()
-	head, err := renderAt(ctx, s, repo, f.rev, f)
+	if f.offline || !f.kubeFlags.found() {
+		fmt.Fprintln(s.Err, "netops: no cluster: planning offline against", describeBase(f.base))
+		return offlinePlan(ctx, s, repo, f)
+	}
+	head, err := renderAt(ctx, repo, f.rev, f)
 	if err != nil {
 		return nil, err
 	}
-	if f.offline || !f.kubeFlags.found() {
-		fmt.Fprintln(s.Err, "netops: no cluster: planning offline against", describeBase(f.base))
-		return offlinePlan(ctx, s, repo, head, f)
-	}
+	warn(s.Err, head.selected)
 	return livePlan(ctx, head, f)
 }
 
@@ -97,11 +100,12 @@ func describeBase(base string) string {
 // renderedRev is a render of one revision: each target's objects, and the cluster each goes to.
 type renderedRev struct {
 	loaded
+	selected []*render.Target // the targets --site selects, with their warnings
 	targets  plan.Targets
 	clusters map[string]string
 }
 
-func renderAt(ctx context.Context, s Streams, repo *source.Repo, rev string, f planFlags) (renderedRev, error) {
+func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags) (renderedRev, error) {
 	l, err := readPlan(ctx, repo, rev)
 	if err != nil {
 		return renderedRev{}, err
@@ -114,16 +118,22 @@ func renderAt(ctx context.Context, s Streams, repo *source.Repo, rev string, f p
 	if err != nil {
 		return renderedRev{}, err
 	}
-	warn(s.Err, targets)
-	out := renderedRev{loaded: l, targets: plan.Targets{}, clusters: map[string]string{}}
+	out := renderedRev{loaded: l, selected: targets, targets: plan.Targets{}, clusters: map[string]string{}}
 	for _, t := range targets {
 		out.targets[t.Name], out.clusters[t.Name] = t.Objects, t.Cluster
 	}
 	return out, nil
 }
 
-func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, head renderedRev, f planFlags) (*plan.Plan, error) {
+// offlinePlan compares the render of head with that of the merge base of --base and head, or with
+// nothing. The two renders run side by side; only head's warnings are shown.
+func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, f planFlags) (*plan.Plan, error) {
 	if f.base == "" {
+		head, err := renderAt(ctx, repo, f.rev, f)
+		if err != nil {
+			return nil, err
+		}
+		warn(s.Err, head.selected)
 		p := plan.Offline(plan.Targets{}, head.targets)
 		p.Base, p.Head = "nothing", describeRev(head.Rev, f.rev)
 		return p, nil
@@ -132,10 +142,19 @@ func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, head rendere
 	if err != nil {
 		return nil, err
 	}
-	base, err := renderAt(ctx, s, repo, mb, f)
+	var base renderedRev
+	var baseErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { base, baseErr = renderAt(ctx, repo, mb, f) })
+	head, err := renderAt(ctx, repo, f.rev, f)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
+	if baseErr != nil {
+		return nil, fmt.Errorf("rendering the base, %s: %w", f.base, baseErr)
+	}
+	warn(s.Err, head.selected)
 	p := plan.Offline(base.targets, head.targets)
 	p.Base, p.Head = describeRev(base.Rev, f.base), describeRev(head.Rev, f.rev)
 	p.Note(entitySummary(changes.Entities(base.Plan, head.Plan))...)
