@@ -312,7 +312,8 @@ func (ex *export) overlay(t *render.Target, fromCharts map[string]bool) error {
 }
 
 // weave writes the Weave base and a kustomization over it with the images of the rendered DaemonSet
-// and a strategic merge patch of the weave container's environment, as pkg/render/weave.go does.
+// and a JSON patch of the weave container's environment, which, as in pkg/render/weave.go, spares
+// kustomize loading its OpenAPI schema for a strategic merge.
 func (ex *export) weave(dir string, ds *unstructured.Unstructured) error {
 	if err := os.CopyFS(filepath.Join(dir, "base"), mustSub(manifests.FS, "bases/weave")); err != nil {
 		return err
@@ -329,11 +330,14 @@ func (ex *export) weave(dir string, ds *unstructured.Unstructured) error {
 			env = m["env"]
 		}
 	}
-	patch := map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet",
-		"metadata": map[string]any{"name": ds.GetName(), "namespace": ds.GetNamespace()},
-		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "weave", "env": env}}}}}}
+	const container = "/spec/template/spec/containers/0"
+	patch := []any{
+		map[string]any{"op": "test", "path": container + "/name", "value": "weave"},
+		map[string]any{"op": "replace", "path": container + "/env", "value": env},
+	}
+	target := map[string]any{"group": "apps", "version": "v1", "kind": "DaemonSet", "name": ds.GetName(), "namespace": ds.GetNamespace()}
 	k := map[string]any{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-		"resources": []any{"base"}, "images": images, "patches": []any{map[string]any{"path": "settings.yaml"}}}
+		"resources": []any{"base"}, "images": images, "patches": []any{map[string]any{"path": "settings.yaml", "target": target}}}
 	if err := writeYAML(filepath.Join(dir, "settings.yaml"), patch); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var about = map[string]string{
 	"pr-check": "netops checks the pull request against its base (the homelab on `main`, `plex` moved to another IP of its pool on `pr`), " +
 		"renders every target and plans offline against the base: three processes, `netops check`, `render` and `plan`. " +
 		"The peers build the same objects: `kustomize build` of one overlay per target (the target's objects that no chart makes, " +
-		"as plain YAML, and for the cluster the Weave base with netops's images and environment patch), `helm template` of the " +
+		"as plain YAML, and for the cluster the Weave base with netops's images and environment as a JSON patch, as netops applies it), `helm template` of the " +
 		"MetalLB release and the two Traefik releases with the values netops gives them, and `conftest test` of netops's Rego " +
 		"over the policy input of the base and of the head (`policy.Input`, as JSON). netops does more: it loads the YAML, " +
 		"resolves the plan, computes the facts the Rego reads, renders the base as well and diffs the two renders.",
