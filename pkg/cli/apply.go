@@ -32,6 +32,7 @@ type applyFlags struct {
 	allowMassPrune bool
 	lockTimeout    time.Duration
 	keyring        string
+	output         string
 }
 
 func newApplyCmd(s Streams) *cobra.Command {
@@ -43,7 +44,8 @@ func newApplyCmd(s Streams) *cobra.Command {
 components first, then its sites, two at a time. Each target is locked while it applies, keeps an
 inventory of what it applied, and with --prune deletes what it no longer renders, and only that.
 
-A summary table goes to stdout and progress to stderr. The exit code is 1 if any target failed.`,
+A summary table goes to stdout (with -o json, each target's counts, status and objects) and progress
+to stderr. The exit code is 1 if any target failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runApply(cmd.Context(), s, flags)
@@ -61,6 +63,7 @@ A summary table goes to stdout and progress to stderr. The exit code is 1 if any
 	f.BoolVar(&flags.allowMassPrune, "allow-mass-prune", false, "prune even when the render is empty or more than half of a target would go")
 	f.DurationVar(&flags.lockTimeout, "lock-timeout", apply.DefaultLockTimeout, "how long to wait for another apply of the same target")
 	f.StringVar(&flags.keyring, "keyring", "", "a file of armored PGP public keys: refuse to deploy a commit not signed by one of them")
+	f.StringVarP(&flags.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
 
@@ -70,6 +73,8 @@ func (f applyFlags) check() error {
 		return errors.New("pass --site or --all-sites, not both")
 	case f.site == "" && !f.allSites:
 		return errors.New("pass --site NAME to apply one target, or --all-sites to apply them all")
+	case f.output != "text" && f.output != "json":
+		return fmt.Errorf("unknown output format %q; use text or json", f.output)
 	}
 	return nil
 }
@@ -79,43 +84,47 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 		return err
 	}
 	ctrllog.SetLogger(logr.Discard()) // controller-runtime logs nowhere but through Options.Log
-	plan, targets, err := renderForApply(ctx, s, f)
+	l, targets, err := renderForApply(ctx, s, f)
 	if err != nil {
 		return err
 	}
-	results := applyTargets(ctx, s, f, plan, targets)
-	writeSummary(s.Out, results)
-	return failures(s.Err, results)
+	results := applyTargets(ctx, s, f, l.Plan, targets)
+	if f.output == "json" {
+		err = writeJSON(s.Out, applyReportOf(f.repo, l.Rev, results))
+	} else {
+		writeSummary(s.Out, results)
+	}
+	return errors.Join(err, failures(s.Err, results))
 }
 
 // renderForApply opens the repo, checks the commit's signature with --keyring, and renders the targets to apply.
-func renderForApply(ctx context.Context, s Streams, f applyFlags) (*network.Plan, []*render.Target, error) {
+func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, []*render.Target, error) {
 	var opts []source.Option
 	if f.keyring != "" {
 		armored, err := os.ReadFile(f.keyring)
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the keyring: %w", err)
+			return loaded{}, nil, fmt.Errorf("reading the keyring: %w", err)
 		}
 		opts = append(opts, source.WithKeyring(string(armored)))
 	}
 	r, err := openRepo(ctx, f.repo, opts...)
 	if err != nil {
-		return nil, nil, err
+		return loaded{}, nil, err
 	}
 	defer r.Close()
 	rev, err := verified(ctx, s, r, f)
 	if err != nil {
-		return nil, nil, err
+		return loaded{}, nil, err
 	}
 	l, err := readPlan(ctx, r, rev)
 	if err != nil {
-		return nil, nil, err
+		return loaded{}, nil, err
 	}
 	targets, warnings, err := renderTargets(ctx, l, f.site, f.allSites)
 	for _, w := range warnings {
 		fmt.Fprintln(s.Err, "warning:", w)
 	}
-	return l.Plan, targets, err
+	return l, targets, err
 }
 
 // verified is the revision to deploy. With --keyring it is the commit whose signature checked out,

@@ -3,6 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -141,6 +143,51 @@ func TestApplyFailsOnALockedTarget(t *testing.T) {
 	if got := summaryRow(t, r.out, "homelab"); got.created+got.configured+got.unchanged != 0 {
 		t.Errorf("a locked target was applied: %+v", got)
 	}
+
+	r = run(t, append(args, "-o", "json")...)
+	r.want(t, 1, `"format_version": "1"`, `locked by "someone-else"`)
+	report := decodeApplyReport(t, r.out)
+	if len(report.Targets) != 1 || report.Targets[0].Status != "failed: locked" || !strings.Contains(report.Targets[0].Error, "someone-else") {
+		t.Errorf("apply -o json of a locked target: %+v", report.Targets)
+	}
+}
+
+// TestApplyJSON checks apply -o json: each target's counts agree with its objects.
+func TestApplyJSON(t *testing.T) {
+	r := run(t, applyArgs(t, exampleRepo(t), "-o", "json")...)
+	r.want(t, 0, `"format_version": "1"`, "")
+	report := decodeApplyReport(t, r.out)
+	if len(report.Targets) != 1 || report.Targets[0].Target != "homelab" || report.Targets[0].Status != "ok" {
+		t.Fatalf("targets: %+v", report.Targets)
+	}
+	tr := report.Targets[0]
+	counts := map[string]int{}
+	for _, o := range tr.Objects {
+		counts[o.Action]++
+	}
+	want := map[string]int{"created": tr.Created, "configured": tr.Configured, "unchanged": tr.Unchanged}
+	maps.DeleteFunc(want, func(_ string, n int) bool { return n == 0 })
+	if len(tr.Objects) == 0 || !maps.Equal(counts, want) {
+		t.Errorf("objects by action %v, counts %v", counts, want)
+	}
+}
+
+// applyReport is the JSON that apply -o json writes, as a reader sees it.
+type applyReport struct {
+	Targets []struct {
+		Target, Status, Error                  string
+		Created, Configured, Unchanged, Pruned int
+		Objects                                []struct{ Object, Group, Action string }
+	}
+}
+
+func decodeApplyReport(t *testing.T, out string) applyReport {
+	t.Helper()
+	var report applyReport
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("apply -o json printed no JSON: %v\n%s", err, out)
+	}
+	return report
 }
 
 func TestApplyRefusesAnUnsignedCommit(t *testing.T) {
@@ -159,6 +206,7 @@ func TestApplyNeedsSiteOrAllSites(t *testing.T) {
 	repo := exampleRepo(t)
 	run(t, "apply", "--repo", repo).want(t, 1, "", "--site")
 	run(t, "apply", "--repo", repo, "--site", "home", "--all-sites").want(t, 1, "", "not both")
+	run(t, "apply", "--repo", repo, "--site", "home", "-o", "yaml").want(t, 1, "", `unknown output format "yaml"`)
 }
 
 // holdLock makes target's lock held by holder, freshly renewed, for the rest of the test.
