@@ -3,10 +3,12 @@ package render_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"testing"
 
 	"github.com/netops/netops/pkg/load"
+	"github.com/netops/netops/pkg/network"
 	"github.com/netops/netops/pkg/policy/synth"
 	"github.com/netops/netops/pkg/render"
 )
@@ -29,14 +31,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkRenderSites(b *testing.B) {
 	for _, sites := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("sites=%d", sites), func(b *testing.B) {
-			fsys, err := synth.Repo(sites)
-			if err != nil {
-				b.Fatal(err)
-			}
-			p, err := load.Load(fsys)
-			if err != nil {
-				b.Fatal(err)
-			}
+			fsys, p := synthPlan(b, sites)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := render.Render(context.Background(), p, render.WithRepo(fsys)); err != nil {
@@ -53,14 +48,7 @@ func BenchmarkRenderSites(b *testing.B) {
 func TestLinearOutput(t *testing.T) {
 	var objects, widest []int
 	for _, sites := range []int{10, 20, 30} {
-		fsys, err := synth.Repo(sites)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := load.Load(fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fsys, p := synthPlan(t, sites)
 		res := renderPlan(t, p, render.WithRepo(fsys))
 		n, w := 0, 0
 		for _, o := range all(res) {
@@ -95,4 +83,18 @@ func ipBlocks(v any) []any {
 		}
 	}
 	return out
+}
+
+// synthPlan makes the synthetic repo of pkg/policy/synth with that many sites, and loads it.
+func synthPlan(tb testing.TB, sites int) (fs.FS, *network.Plan) {
+	tb.Helper()
+	fsys, err := synth.Repo(sites)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := load.Load(fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fsys, p
 }

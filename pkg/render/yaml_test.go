@@ -7,22 +7,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
-	"github.com/netops/netops/pkg/load"
-	"github.com/netops/netops/pkg/policy/synth"
 	"github.com/netops/netops/pkg/render"
 )
 
 // TestYAMLAsKubectl checks that a target's YAML is what sigs.k8s.io/yaml, which kubectl and
 // kustomize print with, makes of each object: for every object of the homelab and of a synthetic plan.
 func TestYAMLAsKubectl(t *testing.T) {
-	fsys, err := synth.Repo(5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := load.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys, p := synthPlan(t, 5)
 	targets := append(renderExample(t).Targets, renderPlan(t, p, render.WithRepo(fsys)).Targets...)
 	for _, tg := range targets {
 		for _, o := range tg.Objects {
