@@ -56,3 +56,19 @@ deny contains f if {
 	msg := sprintf("the API VIP %s lies in %s, whose role is %s; put it in a network with role vip", [c.apiVIP, lib.net(n), n.role])
 	f := lib.pair(rego.metadata.rule(), c.entity, n.entity, msg)
 }
+
+# METADATA
+# title: API servers as written prefixes
+# description: >-
+#   Each apiServers entry is a prefix without host bits, since the NetworkPolicies that let pods reach
+#   the API would drop them.
+# custom:
+#   id: cluster.api-servers
+deny contains f if {
+	some c in input.clusters
+	some s in object.get(c, "apiServers", [])
+	canonical := net.cidr_merge([s])
+	not s in canonical
+	msg := sprintf("apiServers entry %s has host bits set; write %s, or a /32 for one address", [s, concat(", ", canonical)])
+	f := lib.finding(rego.metadata.rule(), c.entity, msg)
+}

@@ -62,3 +62,15 @@ test_api_vip_in_a_pool if {
 test_no_api_vip_is_fine if {
 	count(cluster.deny) == 0 with input as plan(homelab({"apiVIP": "", "apiVIPNetworks": []}), [])
 }
+
+test_api_servers_canonical if {
+	count(cluster.deny) == 0 with input as plan(homelab({"apiServers": ["192.168.5.0/24", "192.168.5.7/32"]}), [])
+}
+
+test_api_servers_host_bits_fire if {
+	f := cluster.deny with input as plan(homelab({"apiServers": ["192.168.5.7/24"]}), [])
+	count(f) == 1
+	some x in f
+	x.rule == "cluster.api-servers"
+	x.msg == "apiServers entry 192.168.5.7/24 has host bits set; write 192.168.5.0/24, or a /32 for one address"
+}

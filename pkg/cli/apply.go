@@ -90,7 +90,7 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 	}
 	results := applyTargets(ctx, s, f, l.Plan, targets)
 	if f.output == "json" {
-		err = writeJSON(s.Out, applyReportOf(f.repo, l.Rev, results))
+		err = writeJSON(s.Out, applyReportOf(source.Redact(f.repo), l.Rev, results))
 	} else {
 		writeSummary(s.Out, results)
 	}
@@ -112,13 +112,20 @@ func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, []*re
 		return loaded{}, nil, err
 	}
 	defer r.Close()
-	rev, err := verified(ctx, s, r, f)
+	signed, err := verified(ctx, s, r, f)
 	if err != nil {
 		return loaded{}, nil, err
+	}
+	rev := f.rev
+	if signed.Signed {
+		rev = signed.Hash
 	}
 	l, err := readPlan(ctx, r, rev)
 	if err != nil {
 		return loaded{}, nil, err
+	}
+	if signed.Signed {
+		l.Rev = signed // the commit as asked for, with who signed it
 	}
 	targets, warnings, err := renderTargets(ctx, l, f.site, f.allSites)
 	for _, w := range warnings {
@@ -127,18 +134,19 @@ func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, []*re
 	return l, targets, err
 }
 
-// verified is the revision to deploy. With --keyring it is the commit whose signature checked out,
-// by its hash, so that neither the files on disk nor a branch that moves since can slip in.
-func verified(ctx context.Context, s Streams, r *source.Repo, f applyFlags) (string, error) {
+// verified checks, with --keyring, the signature of the commit to deploy. The caller then reads that
+// commit by its hash, so that neither the files on disk nor a branch that moves since can slip in.
+// Without --keyring it returns a zero Revision.
+func verified(ctx context.Context, s Streams, r *source.Repo, f applyFlags) (source.Revision, error) {
 	if f.keyring == "" {
-		return f.rev, nil
+		return source.Revision{}, nil
 	}
 	rv, err := r.Verify(ctx, f.rev)
 	if err != nil {
-		return "", err
+		return source.Revision{}, err
 	}
 	fmt.Fprintf(s.Err, "commit %s is signed by %s\n", rv.Hash, rv.Signer)
-	return rv.Hash, nil
+	return rv, nil
 }
 
 // renderTargets renders the loaded plan and picks the target named site, or every target with all.

@@ -130,6 +130,11 @@ func TestApplyDeploysASignedCommit(t *testing.T) {
 	if want := (row{unchanged: got.created, status: "ok"}); summaryRow(t, again.out, "homelab") != want {
 		t.Errorf("second apply: %+v, want %+v\n%s", summaryRow(t, again.out, "homelab"), want, again.err)
 	}
+	asJSON := run(t, append(args, "-o", "json")...)
+	asJSON.want(t, 0, `"signed": true`, "")
+	if rev := decodeApplyReport(t, asJSON.out).Revision; rev.Ref != "HEAD" || len(rev.Hash) != 40 || !strings.HasPrefix(rev.Signer, "Tester") {
+		t.Errorf("apply -o json of a signed commit: revision %+v", rev)
+	}
 }
 
 func TestApplyFailsOnALockedTarget(t *testing.T) {
@@ -174,6 +179,10 @@ func TestApplyJSON(t *testing.T) {
 
 // applyReport is the JSON that apply -o json writes, as a reader sees it.
 type applyReport struct {
+	Revision struct {
+		Ref, Hash, Signer string
+		Signed            bool
+	}
 	Targets []struct {
 		Target, Status, Error                  string
 		Created, Configured, Unchanged, Pruned int

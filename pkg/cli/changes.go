@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netops/netops/pkg/changes"
+	"github.com/netops/netops/pkg/source"
 )
 
 func newChangesCmd(s Streams) *cobra.Command {
@@ -25,7 +26,7 @@ func newChangesCmd(s Streams) *cobra.Command {
 			defer r.Close()
 			res, err := changes.Compute(cmd.Context(), r, flags.base, flags.head)
 			if err != nil {
-				return planError(flags.repo, "", err)
+				return planError(source.Redact(flags.repo), "", err)
 			}
 			return writeChanges(s, flags.output, res)
 		},

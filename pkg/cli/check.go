@@ -66,8 +66,8 @@ func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Err, "checked %s with %d rules: %s\n", at(f.repo, rev), len(res.Rules), report.Summarize(res))
-	rep := report.Report{Repo: f.repo, Revision: rev.Hash, Base: f.base, Result: res}
+	fmt.Fprintf(s.Err, "checked %s with %d rules: %s\n", at(source.Redact(f.repo), rev), len(res.Rules), report.Summarize(res))
+	rep := report.Report{Repo: source.Redact(f.repo), Revision: rev.Hash, Base: f.base, Result: res}
 	err = errors.Join(out.Output(s.Out, rep), writeAll(extra, func(o report.Outputter, w io.Writer) error { return o.Output(w, rep) }))
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func (f *renderFlags) run(ctx context.Context, s Streams) error {
 		return err
 	}
 	warn(s.Err, targets)
-	r := rendered{FormatVersion: FormatVersion, Repo: f.repo, Revision: revisionOf(rev), Targets: targetsJSON(targets)}
+	r := rendered{FormatVersion: FormatVersion, Repo: source.Redact(f.repo), Revision: revisionOf(rev), Targets: targetsJSON(targets)}
 	if f.out != "" {
 		return r.writeFiles(s.Out, f.out, f.output)
 	}
@@ -202,14 +202,23 @@ func (r rendered) writeFiles(w io.Writer, dir, format string) error {
 	return nil
 }
 
+// writeFile writes the file whole or not at all: into a temporary file beside it, renamed into place
+// once complete, so that a failed write leaves neither half a file nor an old one that looks new.
 func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
 		return err
 	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
+	defer os.Remove(tmp.Name()) // gone already once renamed
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
 	}
 	return err
 }

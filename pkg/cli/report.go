@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -62,7 +60,7 @@ func runReport(ctx context.Context, s Streams, f reportFlags) error {
 	if err := writeReport(s.Out, f.out, r); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Err, "wrote the report of %s to %s: %s\n", at(f.repo, rev), describeOut(f.out), countText(r.Counts))
+	fmt.Fprintf(s.Err, "wrote the report of %s to %s: %s\n", at(source.Redact(f.repo), rev), describeOut(f.out), countText(r.Counts))
 	return nil
 }
 
@@ -73,7 +71,7 @@ func buildReport(ctx context.Context, repo *source.Repo, f reportFlags) (*report
 	if err != nil {
 		return nil, head.Rev, err
 	}
-	opts := []report.Option{report.WithSource(at(f.repo, head.Rev)), report.WithFindings(res)}
+	opts := []report.Option{report.WithSource(at(source.Redact(f.repo), head.Rev)), report.WithFindings(res)}
 	if f.base != "" {
 		base, err := reportBase(ctx, repo, engine, res, f)
 		if err != nil {
@@ -99,22 +97,7 @@ func writeReport(stdout io.Writer, out string, r *report.Report) error {
 	if out == "-" {
 		return writeBuffered(stdout, r)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".netops-report-*")
-	if err != nil {
-		return fmt.Errorf("writing the report %s: %w", out, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = writeBuffered(tmp, r)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), out)
-	}
-	if err != nil {
+	if err := writeFile(out, func(w io.Writer) error { return writeBuffered(w, r) }); err != nil {
 		return fmt.Errorf("writing the report %s: %w", out, err)
 	}
 	return nil

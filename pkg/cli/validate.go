@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netops/netops/pkg/network"
+	"github.com/netops/netops/pkg/source"
 )
 
 // FormatVersion is the version of every JSON document netops writes.
@@ -25,7 +26,7 @@ func newValidateCmd(s Streams) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			plan, rev, err := openPlan(cmd.Context(), flags.repo, flags.rev)
-			v := validation{FormatVersion: FormatVersion, Repo: flags.repo, Revision: revisionOf(rev)}
+			v := validation{FormatVersion: FormatVersion, Repo: source.Redact(flags.repo), Revision: revisionOf(rev)}
 			return v.write(s, flags.output, plan, err)
 		},
 	}

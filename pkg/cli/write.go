@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,11 +26,18 @@ func bindWrite(cmd *cobra.Command, values *[]string, formats string) {
 // starts, so that a typo fails at once.
 func parseWrites[W any](values []string, newWriter func(format string) (W, error)) ([]extraOutput[W], error) {
 	var out []extraOutput[W]
+	seen := map[string]bool{}
 	for _, v := range values {
 		format, path, ok := strings.Cut(v, "=")
-		if !ok || format == "" || path == "" {
+		switch ext := filepath.Ext(path); {
+		case !ok || format == "" || path == "":
 			return nil, fmt.Errorf("--write %q: give FORMAT=FILE, such as json=check.json", v)
+		case seen[filepath.Clean(path)]:
+			return nil, fmt.Errorf("--write %q: %s is named twice; give each format its own file", v, path)
+		case ext == ".yaml" || ext == ".yml":
+			return nil, fmt.Errorf("--write %q: %s would be read as a plan file; give the report another name, such as check.json", v, path)
 		}
+		seen[filepath.Clean(path)] = true
 		w, err := newWriter(format)
 		if err != nil {
 			return nil, fmt.Errorf("--write %q: %w", v, err)

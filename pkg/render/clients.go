@@ -102,14 +102,24 @@ func appendUnused(out []netip.Prefix, nets []*network.Network) []netip.Prefix {
 	return out
 }
 
-// carve makes a block of each prefix, with the prefixes of out that lie strictly inside it as except.
+// carve takes the prefixes of out away from ps: a prefix that one of out holds whole goes, and one
+// that holds prefixes of out becomes a block with them as except. Prefixes nest or are apart, so
+// nothing else can happen.
 func carve(ps, out []netip.Prefix) []block {
-	bs := blocksOf(ps)
-	for i, p := range ps {
+	var bs []block
+	for _, p := range ps {
+		b := block{prefix: p}
+		gone := false
 		for _, u := range out {
-			if u.Bits() > p.Bits() && p.Contains(u.Addr()) {
-				bs[i].except = append(bs[i].except, u)
+			switch {
+			case u.Bits() <= p.Bits() && u.Contains(p.Addr()):
+				gone = true
+			case p.Contains(u.Addr()):
+				b.except = append(b.except, u)
 			}
+		}
+		if !gone {
+			bs = append(bs, b)
 		}
 	}
 	return bs

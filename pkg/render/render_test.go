@@ -448,6 +448,19 @@ func TestLANClientsLeaveOutQuarantine(t *testing.T) {
 	}
 }
 
+// TestLANClientsLeaveOutWholeQuarantine checks that an admitted network that quarantine networks
+// fill whole is left out, not admitted without an except.
+func TestLANClientsLeaveOutWholeQuarantine(t *testing.T) {
+	p := editedExample(t, "sites/cabin.yaml",
+		"      - {ip: 192.168.20.1, name: cabin-router, roles: [router, dhcp-server], dns: router.cabin.lan, description: Cabin router and DHCP server}\n",
+		"    networks:\n      - {name: cabin-q1, prefix: 192.168.20.0/25, role: unused}\n      - {name: cabin-q2, prefix: 192.168.20.128/25, role: unused}\n",
+		"    addresses:\n    networks:", "    networks:")
+	policy := find(t, target(t, renderPlan(t, p), "cabin"), "NetworkPolicy", "pihole", "netops-allow-lb-cabin-dns")
+	if diff := cmp.Diff([]string{"192.168.22.0/24"}, ingressCIDRs(t, policy)); diff != "" {
+		t.Errorf("cabin-dns's clients (-want +got):\n%s", diff)
+	}
+}
+
 // TestLANServiceWithoutClients checks that a LAN service that no network may reach gets a policy
 // that admits nobody, and a warning, rather than an ingress rule without peers, which admits everyone.
 func TestLANServiceWithoutClients(t *testing.T) {

@@ -38,7 +38,7 @@ func (r *Repo) fetchOrigin(ctx context.Context) error {
 	}
 	err = remote.FetchContext(ctx, opts)
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("fetching from origin %s failed: %w", redact(url), err)
+		return fmt.Errorf("fetching from origin %s failed: %w", Redact(url), err)
 	}
 	return r.unshallow()
 }

@@ -83,7 +83,7 @@ func Open(ctx context.Context, location string, opts ...Option) (*Repo, error) {
 		}
 	}
 	location = r.opts.takeCredentials(location)
-	r.location = redact(location)
+	r.location = Redact(location)
 	if err := r.opts.check(); err != nil {
 		return nil, err
 	}
@@ -143,13 +143,15 @@ func (o *options) takeCredentials(location string) string {
 	return u.String()
 }
 
-// redact hides the password of a URL, so that errors can name the URL.
-func redact(location string) string {
+// Redact drops the user and password from a URL other than ssh://, where the user is no secret, so
+// that errors and reports can name the URL: a token often stands as the user.
+func Redact(location string) string {
 	u, err := url.Parse(location)
-	if err != nil || u.User == nil {
+	if err != nil || u.User == nil || u.Scheme == "ssh" {
 		return location
 	}
-	return u.Redacted()
+	u.User = nil
+	return u.String()
 }
 
 func (r *Repo) openFolder(location string) error {
@@ -237,7 +239,7 @@ func checkScheme(location string) error {
 	case "file", "http", "https", "ssh":
 		return nil
 	}
-	return fmt.Errorf("cannot clone %s: scheme %q is not supported; use https://, ssh://, git@host:path or file://", redact(location), scheme)
+	return fmt.Errorf("cannot clone %s: scheme %q is not supported; use https://, ssh://, git@host:path or file://", Redact(location), scheme)
 }
 
 func cloneError(location string, err error) error {
@@ -266,7 +268,7 @@ func cloneError(location string, err error) error {
 func (r *Repo) auth(url string) (transport.AuthMethod, error) {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
-		return nil, fmt.Errorf("parsing git URL %s: %w; give a URL such as https://host/org/repo.git", redact(url), err)
+		return nil, fmt.Errorf("parsing git URL %s: %w; give a URL such as https://host/org/repo.git", Redact(url), err)
 	}
 	switch ep.Protocol {
 	case "http", "https":
