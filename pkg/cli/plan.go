@@ -82,7 +82,7 @@ func runPlan(ctx context.Context, s Streams, f planFlags) (*plan.Plan, error) {
 		fmt.Fprintln(s.Err, "netops: no cluster: planning offline against", describeBase(f.base))
 		return offlinePlan(ctx, s, repo, f)
 	}
-	head, err := renderAt(ctx, repo, f.rev, f)
+	head, err := renderAt(ctx, repo, f.rev, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -103,9 +103,13 @@ type renderedRev struct {
 	selected []*render.Target // the targets --site selects, with their warnings
 	targets  plan.Targets
 	clusters map[string]string
+	missing  error // why --site selects nothing at this revision, when renderAt is told to allow it
 }
 
-func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags) (renderedRev, error) {
+// renderAt renders the plan at rev and selects the --site target. With orNone, a revision without
+// that target gives none, and says why in missing: a site that a pull request adds or removes has
+// nothing on one side of an offline plan.
+func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags, orNone bool) (renderedRev, error) {
 	l, err := readPlan(ctx, repo, rev)
 	if err != nil {
 		return renderedRev{}, err
@@ -115,10 +119,10 @@ func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags) (
 		return renderedRev{}, err
 	}
 	targets, err := selectTargets(res, f.site)
-	if err != nil {
+	if err != nil && !orNone {
 		return renderedRev{}, err
 	}
-	out := renderedRev{loaded: l, selected: targets, targets: plan.Targets{}, clusters: map[string]string{}}
+	out := renderedRev{loaded: l, selected: targets, targets: plan.Targets{}, clusters: map[string]string{}, missing: err}
 	for _, t := range targets {
 		out.targets[t.Name], out.clusters[t.Name] = t.Objects, t.Cluster
 	}
@@ -129,7 +133,7 @@ func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags) (
 // nothing. The two renders run side by side; only head's warnings are shown.
 func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, f planFlags) (*plan.Plan, error) {
 	if f.base == "" {
-		head, err := renderAt(ctx, repo, f.rev, f)
+		head, err := renderAt(ctx, repo, f.rev, f, false)
 		if err != nil {
 			return nil, err
 		}
@@ -145,14 +149,16 @@ func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, f planFlags)
 	var base renderedRev
 	var baseErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { base, baseErr = renderAt(ctx, repo, mb, f) })
-	head, err := renderAt(ctx, repo, f.rev, f)
+	wg.Go(func() { base, baseErr = renderAt(ctx, repo, mb, f, true) })
+	head, err := renderAt(ctx, repo, f.rev, f, true)
 	wg.Wait()
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if baseErr != nil {
+	case baseErr != nil:
 		return nil, fmt.Errorf("rendering the base, %s: %w", f.base, baseErr)
+	case head.missing != nil && base.missing != nil:
+		return nil, head.missing
 	}
 	warn(s.Err, head.selected)
 	p := plan.Offline(base.targets, head.targets)
