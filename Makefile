@@ -33,8 +33,12 @@ demo: build ## check and plan the example network repo, offline
 	$(BIN)/netops check --repo examples/homelab
 	$(BIN)/netops plan --repo examples/homelab --offline
 
-fuzz: ## fuzz the loader for five minutes
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 5m ./pkg/load
+FUZZTIME ?= 2m
+
+fuzz: ## fuzz the loader, the YAML writer and the render, each for FUZZTIME (2m)
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/load
+	$(GO) test -run '^$$' -fuzz '^FuzzYAML$$' -fuzztime $(FUZZTIME) ./pkg/render
+	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5x ./pkg/render
 
 clean: ## remove build output
 	rm -rf $(BIN)
