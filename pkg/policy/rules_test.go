@@ -17,7 +17,7 @@ import (
 type edit struct{ file, old, new string }
 
 // exampleWith is the example repo with edits made, as an in-memory file system.
-func exampleWith(t *testing.T, edits ...edit) fstest.MapFS {
+func exampleWith(t testing.TB, edits ...edit) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS("../../examples/homelab"), ".", func(p string, d fs.DirEntry, err error) error {
