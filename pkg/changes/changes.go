@@ -2,6 +2,7 @@ package changes
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"path"
 	"slices"
@@ -41,7 +42,8 @@ type Result struct {
 }
 
 // Compute compares head with its merge base with base. A plan that does not load at one side is an
-// error: check it with load first.
+// error: check it with load first. A side without the repo's folder (see source.MissingFolderError),
+// as before a change that adds it, has an empty plan.
 func Compute(ctx context.Context, r *source.Repo, base, head string) (*Result, error) {
 	files, err := r.Diff(ctx, base, head)
 	if err != nil {
@@ -66,6 +68,9 @@ func Compute(ctx context.Context, r *source.Repo, base, head string) (*Result, e
 
 func planAt(ctx context.Context, r *source.Repo, rev string) (*network.Plan, error) {
 	fsys, _, err := r.FS(ctx, rev)
+	if errors.As(err, new(*source.MissingFolderError)) {
+		return &network.Plan{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

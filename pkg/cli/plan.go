@@ -106,11 +106,20 @@ type renderedRev struct {
 	missing  error // why --site selects nothing at this revision, when renderAt is told to allow it
 }
 
+// errNoFolder stands for a revision without the repo's folder in renderedRev.missing.
+var errNoFolder = errors.New("the revision lacks the repo's folder")
+
 // renderAt renders the plan at rev and selects the --site target. With orNone, a revision without
-// that target gives none, and says why in missing: a site that a pull request adds or removes has
-// nothing on one side of an offline plan.
+// that target, or without the repo's folder, gives none, and says why in missing: a site that a pull
+// request adds or removes, or the whole folder, has nothing on one side of an offline plan.
 func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags, orNone bool) (renderedRev, error) {
-	l, err := readPlan(ctx, repo, rev)
+	l, none, err := readPlanOrNone(ctx, repo, rev)
+	switch {
+	case none && orNone:
+		return renderedRev{loaded: l, targets: plan.Targets{}, clusters: map[string]string{}, missing: errNoFolder}, nil
+	case none:
+		l, err = readPlan(ctx, repo, rev) // for its error
+	}
 	if err != nil {
 		return renderedRev{}, err
 	}
@@ -157,6 +166,8 @@ func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, f planFlags)
 		return nil, err
 	case baseErr != nil:
 		return nil, fmt.Errorf("rendering the base, %s: %w", f.base, baseErr)
+	case head.missing == errNoFolder && base.missing == errNoFolder:
+		return nil, fmt.Errorf("neither %s nor the base %s has the folder %s; give revisions that have it", headRev(f.rev), f.base, source.Redact(f.repo))
 	case head.missing != nil && base.missing != nil:
 		return nil, head.missing
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -59,6 +60,17 @@ func readPlan(ctx context.Context, r *source.Repo, rev string) (loaded, error) {
 		return loaded{}, planError(r.Location(), rev, err)
 	}
 	return loaded{Plan: p, FS: fsys, Rev: revision}, nil
+}
+
+// readPlanOrNone is readPlan, but a revision that lacks the repo's folder, one from before a change
+// added it or after one removed it, has an empty plan, and says so with missing.
+func readPlanOrNone(ctx context.Context, r *source.Repo, rev string) (l loaded, missing bool, err error) {
+	l, err = readPlan(ctx, r, rev)
+	var none *source.MissingFolderError
+	if errors.As(err, &none) {
+		return loaded{Plan: &network.Plan{}, Rev: none.Revision}, true, nil
+	}
+	return l, false, err
 }
 
 // openPlan opens the repo at location and loads its plan at rev. The repo is closed again, so the

@@ -66,3 +66,15 @@ func (e *SignatureError) Error() string {
 }
 
 func (e *SignatureError) Unwrap() error { return e.Err }
+
+// MissingFolderError is a revision without the folder the repo was opened at, below the top of its
+// work tree: one from before the folder was added, or after it was removed.
+type MissingFolderError struct {
+	Location string
+	Folder   string   // the folder's path in the work tree
+	Revision Revision // the commit that lacks it
+}
+
+func (e *MissingFolderError) Error() string {
+	return fmt.Sprintf("revision %q of the repository that holds %s has no folder %s; give a revision that has it", e.Revision.Ref, e.Location, e.Folder)
+}

@@ -43,7 +43,7 @@ func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if err == nil && r.sub != "" {
 		tree, err = tree.Tree(r.sub)
 		if errors.Is(err, object.ErrDirectoryNotFound) {
-			return nil, Revision{}, fmt.Errorf("revision %q of the repository that holds %s has no folder %s; give a revision that has it", rev, r.location, r.sub)
+			return nil, Revision{}, &MissingFolderError{Location: r.location, Folder: r.sub, Revision: newRevision(rev, c)}
 		}
 	}
 	if err != nil {
