@@ -90,7 +90,7 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 	}
 	results := applyTargets(ctx, s, f, l.Plan, targets)
 	if f.output == "json" {
-		err = writeJSON(s.Out, applyReportOf(source.Redact(f.repo), l.Rev, results))
+		err = writeJSON(s.Out, applyReportOf(source.Redact(f.repo), l.Rev, targets, results))
 	} else {
 		writeSummary(s.Out, results)
 	}

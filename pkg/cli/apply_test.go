@@ -166,6 +166,9 @@ func TestApplyJSON(t *testing.T) {
 		t.Fatalf("targets: %+v", report.Targets)
 	}
 	tr := report.Targets[0]
+	if tr.Warnings == nil {
+		t.Errorf("apply -o json lacks the target's warnings, even as an empty list:\n%s", r.out)
+	}
 	counts := map[string]int{}
 	for _, o := range tr.Objects {
 		counts[o.Action]++
@@ -187,6 +190,7 @@ type applyReport struct {
 		Target, Status, Error                  string
 		Created, Configured, Unchanged, Pruned int
 		Objects                                []struct{ Object, Group, Action string }
+		Warnings                               []struct{ File, Message string }
 	}
 }
 

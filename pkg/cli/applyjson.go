@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/netops/netops/pkg/apply"
+	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/source"
 )
 
@@ -21,6 +22,7 @@ type targetReport struct {
 	Configured int            `json:"configured"`
 	Unchanged  int            `json:"unchanged"`
 	Pruned     int            `json:"pruned"`
+	Warnings   []problemJSON  `json:"warnings"` // the render's, at the plan's file:line
 	Objects    []objectReport `json:"objects"`
 }
 
@@ -30,11 +32,18 @@ type objectReport struct {
 	Action string `json:"action"` // created, configured, unchanged, pruned or skipped
 }
 
-func applyReportOf(repo string, rev source.Revision, results []*apply.Result) applyReport {
+func applyReportOf(repo string, rev source.Revision, targets []*render.Target, results []*apply.Result) applyReport {
 	out := applyReport{FormatVersion: "1", Repo: repo, Revision: revisionOf(rev), Targets: []targetReport{}}
+	warnings := map[string][]problemJSON{}
+	for _, t := range targets {
+		warnings[t.Name] = warningsOf(t)
+	}
 	for _, r := range results {
 		t := targetReport{Target: r.Target, Status: status(r.Err), Created: r.Created, Configured: r.Configured,
-			Unchanged: r.Unchanged, Pruned: r.Pruned, Objects: []objectReport{}}
+			Unchanged: r.Unchanged, Pruned: r.Pruned, Warnings: warnings[r.Target], Objects: []objectReport{}}
+		if t.Warnings == nil { // a target that failed before it rendered
+			t.Warnings = []problemJSON{}
+		}
 		if r.Err != nil {
 			t.Error = r.Err.Error()
 		}

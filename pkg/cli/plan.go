@@ -158,8 +158,13 @@ func offlinePlan(ctx context.Context, s Streams, repo *source.Repo, f planFlags)
 	var base renderedRev
 	var baseErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { base, baseErr = renderAt(ctx, repo, mb, f, true) })
+	baseCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() { base, baseErr = renderAt(baseCtx, repo, mb, f, true) })
 	head, err := renderAt(ctx, repo, f.rev, f, true)
+	if err != nil {
+		cancel() // the head's error is the one to show; the base need not finish
+	}
 	wg.Wait()
 	switch {
 	case err != nil:

@@ -119,6 +119,15 @@ func warn(w io.Writer, targets []*render.Target) {
 	}
 }
 
+// warningsOf is a target's warnings as JSON, an empty list for none.
+func warningsOf(t *render.Target) []problemJSON {
+	out := []problemJSON{}
+	for _, w := range t.Warnings {
+		out = append(out, problemJSON{File: w.Pos.File, Line: w.Pos.Line, Col: w.Pos.Col, Message: w.Msg})
+	}
+	return out
+}
+
 // rendered is the result of render, as JSON.
 type rendered struct {
 	FormatVersion string       `json:"format_version"`
@@ -140,10 +149,7 @@ type targetJSON struct {
 func targetsJSON(targets []*render.Target) []targetJSON {
 	out := make([]targetJSON, len(targets))
 	for i, t := range targets {
-		out[i] = targetJSON{Name: t.Name, Cluster: t.Cluster, Site: t.Site, Warnings: []problemJSON{}, Objects: objectMaps(t.Objects), target: t}
-		for _, w := range t.Warnings {
-			out[i].Warnings = append(out[i].Warnings, problemJSON{File: w.Pos.File, Line: w.Pos.Line, Col: w.Pos.Col, Message: w.Msg})
-		}
+		out[i] = targetJSON{Name: t.Name, Cluster: t.Cluster, Site: t.Site, Warnings: warningsOf(t), Objects: objectMaps(t.Objects), target: t}
 	}
 	return out
 }
