@@ -102,7 +102,7 @@ func checkHead(ctx context.Context, repo *source.Repo, name, rev string) (loaded
 // compareBase checks the plan at base with the head's policies, so that a finding is new only when the
 // plan changed, marks the findings of res new or existing, and returns the base it read.
 func compareBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, base string) (loaded, error) {
-	old, _, err := readPlanOrNone(ctx, repo, base)
+	old, _, err := orEmpty(readPlan(ctx, repo, base))
 	if err != nil {
 		return loaded{}, fmt.Errorf("reading the base: %w", err)
 	}

@@ -113,12 +113,12 @@ var errNoFolder = errors.New("the revision lacks the repo's folder")
 // that target, or without the repo's folder, gives none, and says why in missing: a site that a pull
 // request adds or removes, or the whole folder, has nothing on one side of an offline plan.
 func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags, orNone bool) (renderedRev, error) {
-	l, none, err := readPlanOrNone(ctx, repo, rev)
-	switch {
-	case none && orNone:
-		return renderedRev{loaded: l, targets: plan.Targets{}, clusters: map[string]string{}, missing: errNoFolder}, nil
-	case none:
-		l, err = readPlan(ctx, repo, rev) // for its error
+	l, err := readPlan(ctx, repo, rev)
+	if orNone {
+		var none bool
+		if l, none, err = orEmpty(l, err); none {
+			return renderedRev{loaded: l, targets: plan.Targets{}, clusters: map[string]string{}, missing: errNoFolder}, nil
+		}
 	}
 	if err != nil {
 		return renderedRev{}, err

@@ -62,13 +62,12 @@ func readPlan(ctx context.Context, r *source.Repo, rev string) (loaded, error) {
 	return loaded{Plan: p, FS: fsys, Rev: revision}, nil
 }
 
-// readPlanOrNone is readPlan, but a revision that lacks the repo's folder, one from before a change
-// added it or after one removed it, has an empty plan, and says so with missing.
-func readPlanOrNone(ctx context.Context, r *source.Repo, rev string) (l loaded, missing bool, err error) {
-	l, err = readPlan(ctx, r, rev)
-	var none *source.MissingFolderError
-	if errors.As(err, &none) {
-		return loaded{Plan: &network.Plan{}, Rev: none.Revision}, true, nil
+// orEmpty turns readPlan's error for a revision without the repo's folder, one from before a change
+// added it or after one removed it, into an empty plan, and says so with none.
+func orEmpty(l loaded, err error) (_ loaded, none bool, _ error) {
+	var missing *source.MissingFolderError
+	if errors.As(err, &missing) {
+		return loaded{Plan: &network.Plan{}, Rev: missing.Revision}, true, nil
 	}
 	return l, false, err
 }
