@@ -48,6 +48,10 @@ type Options struct {
 	Concurrency    int           // targets applied in parallel; default 2
 	Holder         string        // who applies, as the lock shows it; default user@host
 	Log            io.Writer     // progress, a line per step; default io.Discard
+	// Rendered is every target of the same render on this cluster, the applied ones included. A
+	// prune leaves an object that another of them renders: it is moving to that target, which takes
+	// it over when it applies, in this run or in its own.
+	Rendered []Target
 }
 
 // Defaults of Options.
@@ -140,7 +144,8 @@ type Applier struct {
 	manager  *ssa.ResourceManager
 	identity string // the lock holder identity, unique to this Applier
 	log      *logger
-	local    sync.Map // target name -> chan struct{}: one Apply per target in this process
+	local    sync.Map          // target name -> chan struct{}: one Apply per target in this process
+	claims   map[string]string // Options.Rendered's objects by ObjectRef.ID: the target that renders each
 }
 
 // New makes an Applier for the cluster that cfg reaches. It does not contact the cluster.
@@ -150,7 +155,7 @@ func New(cfg *rest.Config, opts Options) (*Applier, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Applier{opts: opts, log: &logger{w: opts.Log}}
+	a := &Applier{opts: opts, log: &logger{w: opts.Log}, claims: claimsOf(opts.Rendered)}
 	a.identity = opts.Holder + " (" + randomID() + ")"
 	a.client = &retryClient{Client: c, backoff: defaultBackoff, log: a.log.printf}
 	poller := polling.NewStatusPoller(a.client, mapper, polling.Options{})

@@ -23,10 +23,37 @@ func (a *Applier) planPrune(ctx context.Context, target string, inv, want []Obje
 	if err != nil {
 		return nil, err
 	}
+	stale = a.unclaimed(target, stale)
 	if a.opts.AllowMassPrune || float64(len(stale)) <= a.opts.MaxPruneShare*float64(len(inv)) {
 		return stale, nil
 	}
 	return nil, &PruneError{Target: target, Inventory: len(inv), Stale: len(stale), MaxShare: a.opts.MaxPruneShare}
+}
+
+// claimsOf maps each object that the targets render, by ObjectRef.ID, to the target that renders it.
+func claimsOf(ts []Target) map[string]string {
+	out := map[string]string{}
+	for _, t := range ts {
+		for _, r := range refsOf(Desired(t)) {
+			out[r.ID()] = t.Name
+		}
+	}
+	return out
+}
+
+// unclaimed leaves out of stale the objects that another target of the render holds: they are moving
+// there, and deleting them before that target applies would take them away for a while, or for good
+// if it applied first and the delete came after.
+func (a *Applier) unclaimed(target string, stale []ObjectRef) []ObjectRef {
+	var out []ObjectRef
+	for _, r := range stale {
+		if owner, ok := a.claims[r.ID()]; ok && owner != target {
+			a.logf(target, "leaving %s, which target %s renders now", r, owner)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // prune deletes the stale objects, namespaces last, skipping any that no longer carry the target's label.

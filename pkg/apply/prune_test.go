@@ -2,6 +2,8 @@ package apply_test
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,6 +67,37 @@ func TestPruneLeavesAnObjectAnotherTargetTookOver(t *testing.T) {
 	}
 	if diff := cmp.Diff(names(without(home, moved)), inventory(t, home.Name)); diff != "" {
 		t.Errorf("home's inventory (-want +got):\n%s", diff)
+	}
+}
+
+// TestPruneLeavesAnObjectMovingToAnotherTarget prunes the target an object leaves before the target
+// it moves to has applied: the render says where it goes, so the prune leaves it to that target.
+func TestPruneLeavesAnObjectMovingToAnotherTarget(t *testing.T) {
+	id := newID()
+	home, cabin := target(t, "home", id), target(t, "cabin", id)
+	first, _ := newApplier(t, apply.Options{Prune: true})
+	mustApply(t, first, home)
+	mustApply(t, first, cabin)
+	moving := "ConfigMap/home-" + id + "/a"
+	smaller, bigger := without(home, moving), cabin
+	bigger.Objects = append(slices.Clone(cabin.Objects), configMap("home-"+id, "a", "1"))
+	a, log := newApplier(t, apply.Options{Prune: true, Rendered: []apply.Target{smaller, bigger}})
+
+	res := mustApply(t, a, smaller)
+
+	if got := actions(res)[moving]; got != "" {
+		t.Errorf("home %s %s, which cabin renders now", got, moving)
+	}
+	if !strings.Contains(log.String(), "leaving "+moving+", which target "+cabin.Name+" renders now") {
+		t.Errorf("the log does not say why %s stays:\n%s", moving, log.String())
+	}
+	get(t, configMapGVK, "home-"+id, "a") // still there
+	res = mustApply(t, a, bigger)
+	if got := actions(res)[moving]; got != apply.Configured {
+		t.Errorf("cabin took over %s: %q, want %q", moving, got, apply.Configured)
+	}
+	if got := get(t, configMapGVK, "home-"+id, "a").GetLabels()[apply.TargetLabel]; got != cabin.Name {
+		t.Errorf("%s is labelled for %q, want %q", moving, got, cabin.Name)
 	}
 }
 

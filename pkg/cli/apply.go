@@ -84,11 +84,11 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 		return err
 	}
 	ctrllog.SetLogger(logr.Discard()) // controller-runtime logs nowhere but through Options.Log
-	l, targets, err := renderForApply(ctx, s, f)
+	l, rendered, targets, err := renderForApply(ctx, s, f)
 	if err != nil {
 		return err
 	}
-	results := applyTargets(ctx, s, f, l.Plan, targets)
+	results := applyTargets(ctx, s, f, l.Plan, rendered, targets)
 	if f.output == "json" {
 		err = writeJSON(s.Out, applyReportOf(source.Redact(f.repo), l.Rev, targets, results))
 	} else {
@@ -98,23 +98,24 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 }
 
 // renderForApply opens the repo, checks the commit's signature with --keyring, and renders the targets to apply.
-func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, []*render.Target, error) {
+// It returns every rendered target, and those to apply.
+func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, *render.Result, []*render.Target, error) {
 	var opts []source.Option
 	if f.keyring != "" {
 		armored, err := os.ReadFile(f.keyring)
 		if err != nil {
-			return loaded{}, nil, fmt.Errorf("reading the keyring: %w", err)
+			return loaded{}, nil, nil, fmt.Errorf("reading the keyring: %w", err)
 		}
 		opts = append(opts, source.WithKeyring(string(armored)))
 	}
 	r, err := openRepo(ctx, f.repo, opts...)
 	if err != nil {
-		return loaded{}, nil, err
+		return loaded{}, nil, nil, err
 	}
 	defer r.Close()
 	signed, err := verified(ctx, s, r, f)
 	if err != nil {
-		return loaded{}, nil, err
+		return loaded{}, nil, nil, err
 	}
 	rev := f.rev
 	if signed.Signed {
@@ -122,16 +123,16 @@ func renderForApply(ctx context.Context, s Streams, f applyFlags) (loaded, []*re
 	}
 	l, err := readPlan(ctx, r, rev)
 	if err != nil {
-		return loaded{}, nil, err
+		return loaded{}, nil, nil, err
 	}
 	if signed.Signed {
 		l.Rev = signed // the commit as asked for, with who signed it
 	}
-	targets, warnings, err := renderTargets(ctx, l, f.site, f.allSites)
+	res, targets, warnings, err := renderTargets(ctx, l, f.site, f.allSites)
 	for _, w := range warnings {
 		fmt.Fprintln(s.Err, "warning:", w)
 	}
-	return l, targets, err
+	return l, res, targets, err
 }
 
 // verified checks, with --keyring, the signature of the commit to deploy. The caller then reads that
@@ -151,17 +152,17 @@ func verified(ctx context.Context, s Streams, r *source.Repo, f applyFlags) (sou
 
 // renderTargets renders the loaded plan and picks the target named site, or every target with all.
 // It returns the warnings of the targets it picks.
-func renderTargets(ctx context.Context, l loaded, site string, all bool) ([]*render.Target, []string, error) {
+func renderTargets(ctx context.Context, l loaded, site string, all bool) (*render.Result, []*render.Target, []string, error) {
 	res, err := renderLoaded(ctx, l, false)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if all {
 		site = ""
 	}
 	targets, err := selectTargets(res, site)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var warnings []string
 	for _, t := range targets {
@@ -169,16 +170,18 @@ func renderTargets(ctx context.Context, l loaded, site string, all bool) ([]*ren
 			warnings = append(warnings, fmt.Sprintf("%s (target %s)", w, t.Name))
 		}
 	}
-	return targets, warnings, nil
+	return res, targets, warnings, nil
 }
 
 // applyTargets applies the targets cluster by cluster: each cluster's shared components first, so
-// that the CRDs its sites use exist, then its sites.
-func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, targets []*render.Target) []*apply.Result {
+// that the CRDs its sites use exist, then its sites. Every target of the render on a cluster, applied
+// or not, tells its prunes what has moved to another target.
+func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, rendered *render.Result, targets []*render.Target) []*apply.Result {
 	var results []*apply.Result
 	for _, cluster := range clustersOf(targets) {
 		shared, sites := split(targets, cluster)
-		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err)
+		renderedShared, renderedSites := split(rendered.Targets, cluster)
+		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err, append(renderedShared, renderedSites...))
 		if err != nil {
 			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
 			continue
@@ -215,14 +218,14 @@ func split(targets []*render.Target, cluster string) (shared, sites []apply.Targ
 	return shared, sites
 }
 
-func newApplier(f applyFlags, kubeContext string, log io.Writer) (*apply.Applier, error) {
+func newApplier(f applyFlags, kubeContext string, log io.Writer, rendered []apply.Target) (*apply.Applier, error) {
 	cfg, err := f.restConfig(kubeContext)
 	if err != nil {
 		return nil, err
 	}
 	return apply.New(cfg, apply.Options{
 		Prune: f.prune, Wait: f.wait, ForceConflicts: f.forceConflicts, AllowMassPrune: f.allowMassPrune,
-		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log,
+		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log, Rendered: rendered,
 	})
 }
 
