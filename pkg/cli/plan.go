@@ -101,6 +101,7 @@ func describeBase(base string) string {
 type renderedRev struct {
 	loaded
 	selected []*render.Target // the targets --site selects, with their warnings
+	rendered []*render.Target // every target of the render, selected or not
 	targets  plan.Targets
 	clusters map[string]string
 	missing  error // why --site selects nothing at this revision, when renderAt is told to allow it
@@ -131,7 +132,7 @@ func renderAt(ctx context.Context, repo *source.Repo, rev string, f planFlags, o
 	if err != nil && !orNone {
 		return renderedRev{}, err
 	}
-	out := renderedRev{loaded: l, selected: targets, targets: plan.Targets{}, clusters: map[string]string{}, missing: err}
+	out := renderedRev{loaded: l, selected: targets, rendered: res.Targets, targets: plan.Targets{}, clusters: map[string]string{}, missing: err}
 	for _, t := range targets {
 		out.targets[t.Name], out.clusters[t.Name] = t.Objects, t.Cluster
 	}
@@ -247,5 +248,11 @@ func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, ku
 			desired[name] = apply.Desired(apply.Target{Name: name, Objects: objects})
 		}
 	}
-	return plan.Live(ctx, c, desired)
+	all := plan.Targets{}
+	for _, t := range head.rendered {
+		if t.Cluster == cluster {
+			all[t.Name] = t.Objects
+		}
+	}
+	return plan.Live(ctx, c, desired, plan.ServedBy(all))
 }

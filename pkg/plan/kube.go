@@ -35,7 +35,7 @@ func (k *KubeCluster) DryRun(ctx context.Context, o *unstructured.Unstructured) 
 	entry, live, merged, err := k.manager.Diff(ctx, o.DeepCopy(), ssa.DefaultDiffOptions())
 	switch {
 	case err != nil && notYetServed(err):
-		return nil, o, nil
+		return nil, nil, &NotServedError{NoKind: meta.IsNoMatchError(err), Err: err}
 	case err != nil:
 		return nil, nil, err
 	case entry.Action == ssa.CreatedAction:
@@ -46,8 +46,17 @@ func (k *KubeCluster) DryRun(ctx context.Context, o *unstructured.Unstructured) 
 	return nil, nil, nil
 }
 
-// notYetServed reports whether a dry-run failed only because the object's kind or namespace is itself
-// part of the render and not yet applied: a first plan on an empty cluster.
+// NotServedError is a dry-run that failed because the cluster does not serve the object's kind
+// (NoKind) or lacks its namespace. On a first plan that is what the render itself brings: see Served.
+type NotServedError struct {
+	NoKind bool
+	Err    error
+}
+
+func (e *NotServedError) Error() string { return e.Err.Error() }
+func (e *NotServedError) Unwrap() error { return e.Err }
+
+// notYetServed reports whether a dry-run failed because the object's kind or namespace is missing.
 func notYetServed(err error) bool {
 	return meta.IsNoMatchError(err) || apierrors.IsNotFound(errors.Unwrap(err)) || apierrors.IsNotFound(err)
 }

@@ -2,10 +2,12 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // Cluster is what a live plan needs of a cluster.
@@ -18,13 +20,53 @@ type Cluster interface {
 	Stale(ctx context.Context, target string, objects []*unstructured.Unstructured) ([]*unstructured.Unstructured, error)
 }
 
+// Served is what a render brings that a cluster may not serve before it is applied: the kinds of its
+// CustomResourceDefinitions and its namespaces.
+type Served struct {
+	kinds      map[schema.GroupKind]bool
+	namespaces map[string]bool
+}
+
+// ServedBy is what the objects bring: pass every target of the render on the cluster, so that a
+// site's objects may use a CRD or namespace that the cluster's shared target renders.
+func ServedBy(targets Targets) Served {
+	s := Served{kinds: map[schema.GroupKind]bool{}, namespaces: map[string]bool{}}
+	for _, objects := range targets {
+		for _, o := range objects {
+			switch o.GroupVersionKind().GroupKind() {
+			case schema.GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}:
+				group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
+				kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
+				s.kinds[schema.GroupKind{Group: group, Kind: kind}] = true
+			case schema.GroupKind{Kind: "Namespace"}:
+				s.namespaces[o.GetName()] = true
+			}
+		}
+	}
+	return s
+}
+
+// lacks says why the cluster will not take o once the render is applied, or "" when the render brings
+// what the dry-run missed.
+func (s Served) lacks(o *unstructured.Unstructured, e *NotServedError) string {
+	gk := o.GroupVersionKind().GroupKind()
+	switch {
+	case e.NoKind && !s.kinds[gk]:
+		return fmt.Sprintf("the cluster serves no kind %s in group %q, and no target renders a CustomResourceDefinition for it; check apiVersion and kind", gk.Kind, gk.Group)
+	case !e.NoKind && o.GetNamespace() != "" && !s.namespaces[o.GetNamespace()]:
+		return fmt.Sprintf("namespace %s does not exist, and no target renders it; add it to a tenant's namespaces, or create it", o.GetNamespace())
+	}
+	return ""
+}
+
 // Live compares each target's render with the cluster: a server-side dry-run of every object, and the
-// objects a prune would delete.
-func Live(ctx context.Context, c Cluster, after Targets) (*Plan, error) {
+// objects a prune would delete. served is what the whole render brings, for the objects whose kind or
+// namespace the cluster lacks until it is applied.
+func Live(ctx context.Context, c Cluster, after Targets, served Served) (*Plan, error) {
 	p := &Plan{Mode: "live"}
 	for _, t := range targetNames(after) {
 		p.Targets = append(p.Targets, t)
-		outcomes, err := liveTarget(ctx, c, t, after[t])
+		outcomes, err := liveTarget(ctx, c, t, after[t], served)
 		if err != nil {
 			return nil, err
 		}
@@ -37,13 +79,13 @@ func Live(ctx context.Context, c Cluster, after Targets) (*Plan, error) {
 // dryRuns bounds the dry-runs of one target that are in flight at once.
 const dryRuns = 8
 
-func liveTarget(ctx context.Context, c Cluster, target string, objects []*unstructured.Unstructured) ([]outcome, error) {
+func liveTarget(ctx context.Context, c Cluster, target string, objects []*unstructured.Unstructured, served Served) ([]outcome, error) {
 	out := make([]outcome, len(objects))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(dryRuns)
 	for i, o := range objects {
 		g.Go(func() (err error) {
-			out[i], err = liveObject(gctx, c, target, o)
+			out[i], err = liveObject(gctx, c, target, o, served)
 			return err
 		})
 	}
@@ -60,9 +102,14 @@ func liveTarget(ctx context.Context, c Cluster, target string, objects []*unstru
 	return out, nil
 }
 
-func liveObject(ctx context.Context, c Cluster, target string, o *unstructured.Unstructured) (outcome, error) {
+func liveObject(ctx context.Context, c Cluster, target string, o *unstructured.Unstructured, served Served) (outcome, error) {
 	live, merged, err := c.DryRun(ctx, o)
+	var notServed *NotServedError
 	switch {
+	case errors.As(err, &notServed) && served.lacks(o, notServed) != "":
+		return outcome{}, fmt.Errorf("%s: %s: %s", target, RefOf(o), served.lacks(o, notServed))
+	case notServed != nil:
+		return change(target, nil, o), nil // it comes with the render
 	case err != nil:
 		return outcome{}, fmt.Errorf("%s: dry-run of %s failed: %w", target, RefOf(o), err)
 	case live == nil && merged == nil:
