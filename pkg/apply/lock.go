@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -13,9 +14,15 @@ import (
 )
 
 // The lock of a target is a Lease that its holder renews every leaseDuration/3 while it applies.
-// A Lease not renewed for leaseDuration is free for the taking.
+// A Lease not renewed for leaseDuration is free for the taking. A holder stops its apply leaseMargin
+// before its last renewal, stamped by its own clock, runs out, whatever its requests are doing.
+// Another applier takes a lease over once it has seen it unchanged for leaseDuration, by its own
+// clock, or once the holder's stamp is older than leaseDuration and clockSkew by that clock: so clocks
+// that differ by up to clockSkew never let two appliers hold a lock at once.
 const (
 	leaseDuration = 30 * time.Second
+	leaseMargin   = 5 * time.Second
+	clockSkew     = 2 * time.Minute
 	lockPoll      = 500 * time.Millisecond
 	lockPrefix    = "netops-lock-"
 )
@@ -78,8 +85,9 @@ func (a *Applier) acquire(ctx context.Context, target string) (*coordinationv1.L
 	}
 	start := time.Now()
 	var last holder
+	var seen sighting
 	for {
-		lease, h, err := a.tryAcquire(ctx, target)
+		lease, h, err := a.tryAcquire(ctx, target, &seen)
 		if err != nil || lease != nil {
 			return lease, err
 		}
@@ -98,9 +106,23 @@ func (a *Applier) acquire(ctx context.Context, target string) (*coordinationv1.L
 	}
 }
 
+// sighting is a lease as an acquiring applier last saw it, and since when, by its own clock.
+type sighting struct {
+	version string
+	since   time.Time
+}
+
+// unchangedFor is how long the lease has stayed as s saw it last, and records it as seen now.
+func (s *sighting) unchangedFor(lease *coordinationv1.Lease) time.Duration {
+	if lease.ResourceVersion != s.version {
+		s.version, s.since = lease.ResourceVersion, time.Now()
+	}
+	return time.Since(s.since)
+}
+
 // tryAcquire takes the lease if it is free, expired or already this Applier's. If another holder
 // has it, it says who; a lease that changed under it is neither taken nor held.
-func (a *Applier) tryAcquire(ctx context.Context, target string) (*coordinationv1.Lease, holder, error) {
+func (a *Applier) tryAcquire(ctx context.Context, target string, seen *sighting) (*coordinationv1.Lease, holder, error) {
 	lease := &coordinationv1.Lease{}
 	key := client.ObjectKey{Namespace: SystemNamespace, Name: lockPrefix + target}
 	err := a.client.Get(ctx, key, lease)
@@ -116,7 +138,7 @@ func (a *Applier) tryAcquire(ctx context.Context, target string) (*coordinationv
 	if err != nil {
 		return nil, holder{}, err
 	}
-	if h := holderOf(lease); h.identity != "" && h.identity != a.identity && !expired(lease) {
+	if h := holderOf(lease); h.identity != "" && h.identity != a.identity && !expired(lease, seen.unchangedFor(lease)) {
 		return nil, h, nil
 	}
 	a.claim(lease)
@@ -155,39 +177,59 @@ func holderOf(lease *coordinationv1.Lease) holder {
 	return h
 }
 
-func expired(lease *coordinationv1.Lease) bool {
+// expired reports whether a lease that has stayed unchanged for that long, as this applier has seen
+// it, is free: see leaseDuration.
+func expired(lease *coordinationv1.Lease, unchanged time.Duration) bool {
 	if lease.Spec.RenewTime == nil || lease.Spec.LeaseDurationSeconds == nil {
 		return true
 	}
 	d := time.Duration(*lease.Spec.LeaseDurationSeconds) * time.Second
-	return time.Since(lease.Spec.RenewTime.Time) > d
+	return unchanged > d || time.Since(lease.Spec.RenewTime.Time) > d+clockSkew
 }
 
-// renew keeps the lease fresh until stop closes. When the lease is taken over, or cannot be renewed
-// before it expires, it cancels the apply.
+// renew keeps the lease fresh until stop closes. When the lease is taken over, or was last renewed
+// so long ago that it is about to expire, it cancels the apply: the deadline runs from the stamp of
+// the last renewal that succeeded, so a request that hangs cannot outlast the lease.
 func (a *Applier) renew(ctx context.Context, target string, lease *coordinationv1.Lease, stop <-chan struct{}, cancel context.CancelCauseFunc) {
 	tick := time.NewTicker(leaseDuration / 3)
 	defer tick.Stop()
-	last := time.Now()
+	deadline := time.NewTimer(time.Until(lease.Spec.RenewTime.Add(leaseDuration - leaseMargin)))
+	defer deadline.Stop()
+	var lastErr error
 	for {
 		select {
 		case <-stop:
 			return
 		case <-ctx.Done():
 			return
+		case <-deadline.C:
+			cancel(&LockLostError{Target: target, Err: fmt.Errorf("not renewed for %s: %w", leaseDuration-leaseMargin, lastErr)})
+			return
 		case <-tick.C:
 		}
-		err := a.updateOwn(ctx, lease, a.claim)
+		lastErr = a.renewOnce(ctx, lease)
 		switch {
-		case err == nil:
-			last = time.Now()
-		case errors.Is(err, errLeaseTaken) || time.Since(last) > leaseDuration:
-			cancel(&LockLostError{Target: target, Err: err})
+		case lastErr == nil:
+			deadline.Reset(time.Until(lease.Spec.RenewTime.Add(leaseDuration - leaseMargin)))
+		case errors.Is(lastErr, errLeaseTaken):
+			cancel(&LockLostError{Target: target, Err: lastErr})
 			return
 		default:
-			a.logf(target, "could not renew the lock, will try again: %v", err)
+			a.logf(target, "could not renew the lock, will try again: %v", lastErr)
 		}
 	}
+}
+
+// renewOnce stamps the lease and writes it, giving up after leaseDuration/3, when the next try is due.
+func (a *Applier) renewOnce(ctx context.Context, lease *coordinationv1.Lease) error {
+	ctx, cancel := context.WithTimeout(ctx, leaseDuration/3)
+	defer cancel()
+	next := lease.DeepCopy()
+	if err := a.updateOwn(ctx, next, a.claim); err != nil {
+		return err
+	}
+	*lease = *next
+	return nil
 }
 
 // release frees the lease for the next apply. If it cannot, the lease expires on its own.
