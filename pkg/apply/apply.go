@@ -52,6 +52,9 @@ type Options struct {
 	// prune leaves an object that another of them renders: it is moving to that target, which takes
 	// it over when it applies, in this run or in its own.
 	Rendered []Target
+	// Plan is the name of the plan whose targets these are. Inventories carry it, so that Orphans
+	// finds the targets the plan no longer has, and never another plan's.
+	Plan string
 }
 
 // Defaults of Options.
@@ -239,9 +242,13 @@ func (a *Applier) apply(ctx context.Context, t Target, res *Result) error {
 func (a *Applier) reconcile(ctx context.Context, t Target, res *Result) error {
 	desired := Desired(t)
 	want := refsOf(desired)
-	inv, err := Inventory(ctx, a.client, t.Name)
+	inv, plan, err := inventory(ctx, a.client, t.Name)
 	if err != nil {
 		return err
+	}
+	current := inv
+	if plan != a.opts.Plan {
+		current = nil // rewrite it with the plan's name
 	}
 	stale, err := a.planPrune(ctx, t.Name, inv, want)
 	if err != nil {
@@ -254,7 +261,7 @@ func (a *Applier) reconcile(ctx context.Context, t Target, res *Result) error {
 		}
 	}
 	recorded := union(inv, want)
-	if err := a.record(ctx, t.Name, inv, recorded); err != nil {
+	if err := a.record(ctx, t.Name, current, recorded); err != nil {
 		return err
 	}
 	if err := a.applyObjects(ctx, t.Name, desired, live, res); err != nil {
@@ -264,6 +271,9 @@ func (a *Applier) reconcile(ctx context.Context, t Target, res *Result) error {
 		return nil
 	}
 	kept, pruneErr := a.prune(ctx, t.Name, stale, res)
+	if len(want) == 0 && len(kept) == 0 && pruneErr == nil {
+		return a.dropInventory(ctx, t.Name) // a target that renders nothing and holds nothing is gone
+	}
 	return errors.Join(pruneErr, a.record(ctx, t.Name, recorded, union(want, kept)))
 }
 

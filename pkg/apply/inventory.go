@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,6 +25,7 @@ const (
 	inventoryPrefix = "netops-inventory-"
 	inventoryKey    = "inventory"
 	inventoryLabel  = "netops.dev/inventory"
+	planLabel       = "netops.dev/plan" // on an inventory: the plan whose target it is
 )
 
 // ObjectRef names one object in a cluster.
@@ -100,19 +102,60 @@ type inventoryEntry struct {
 // Inventory lists the objects that the target's inventory holds: what netops applied to it and has not
 // pruned since. A target never applied has an empty inventory.
 func Inventory(ctx context.Context, c client.Client, target string) ([]ObjectRef, error) {
+	refs, _, err := inventory(ctx, c, target)
+	return refs, err
+}
+
+// inventory is Inventory, and the plan that its ConfigMap is labelled with.
+func inventory(ctx context.Context, c client.Client, target string) ([]ObjectRef, string, error) {
 	cm := &corev1.ConfigMap{}
 	err := c.Get(ctx, client.ObjectKey{Namespace: SystemNamespace, Name: inventoryName(target)}, cm)
 	if apierrors.IsNotFound(err) {
-		return nil, nil
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("target %s: reading the inventory ConfigMap/%s/%s: %w", target, SystemNamespace, inventoryName(target), err)
+		return nil, "", fmt.Errorf("target %s: reading the inventory ConfigMap/%s/%s: %w", target, SystemNamespace, inventoryName(target), err)
 	}
 	refs, err := decodeInventory(cm.Data[inventoryKey])
 	if err != nil {
-		return nil, fmt.Errorf("target %s: the inventory ConfigMap/%s/%s is corrupt: %w", target, SystemNamespace, inventoryName(target), err)
+		return nil, "", fmt.Errorf("target %s: the inventory ConfigMap/%s/%s is corrupt: %w", target, SystemNamespace, inventoryName(target), err)
 	}
-	return refs, nil
+	return refs, cm.Labels[planLabel], nil
+}
+
+// Orphans lists the targets of the plan (Options.Plan) that have an inventory in the cluster but are
+// not in Options.Rendered: sites or clusters removed from the plan, whose objects only a prune of
+// their own removes. Inventories of other plans, or written before inventories named their plan,
+// are never listed.
+func (a *Applier) Orphans(ctx context.Context) ([]string, error) {
+	if a.opts.Plan == "" {
+		return nil, nil
+	}
+	list := &corev1.ConfigMapList{}
+	if err := a.client.List(ctx, list, client.InNamespace(SystemNamespace), client.MatchingLabels{planLabel: a.opts.Plan}); err != nil {
+		return nil, fmt.Errorf("listing the inventories in %s: %w", SystemNamespace, err)
+	}
+	rendered := map[string]bool{}
+	for _, t := range a.opts.Rendered {
+		rendered[t.Name] = true
+	}
+	var out []string
+	for _, cm := range list.Items {
+		if target := cm.Labels[inventoryLabel]; target != "" && !rendered[target] {
+			out = append(out, target)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// dropInventory deletes the inventory of a target that is gone and holds nothing any more.
+func (a *Applier) dropInventory(ctx context.Context, target string) error {
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: SystemNamespace, Name: inventoryName(target)}}
+	if err := a.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("target %s: deleting its empty inventory: %w", target, err)
+	}
+	return nil
 }
 
 func inventoryName(target string) string { return inventoryPrefix + target }
@@ -160,7 +203,7 @@ func (a *Applier) record(ctx context.Context, target string, current, next []Obj
 		"metadata": map[string]any{
 			"name":      inventoryName(target),
 			"namespace": SystemNamespace,
-			"labels":    map[string]any{inventoryLabel: target, "app.kubernetes.io/managed-by": "netops"},
+			"labels":    a.inventoryLabels(target),
 		},
 		"data": map[string]any{inventoryKey: data},
 	}}
@@ -168,6 +211,14 @@ func (a *Applier) record(ctx context.Context, target string, current, next []Obj
 		return fmt.Errorf("target %s: writing the inventory: %w", target, err)
 	}
 	return nil
+}
+
+func (a *Applier) inventoryLabels(target string) map[string]any {
+	labels := map[string]any{inventoryLabel: target, "app.kubernetes.io/managed-by": "netops"}
+	if a.opts.Plan != "" {
+		labels[planLabel] = a.opts.Plan
+	}
+	return labels
 }
 
 // ssaPatch server-side applies obj as the field manager, taking over any conflicting field.

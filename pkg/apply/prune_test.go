@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/netops/netops/pkg/apply"
 )
@@ -149,5 +150,48 @@ func TestPruneRefusesAMassPruneUnlessAllowed(t *testing.T) {
 	}
 	if diff := cmp.Diff(names(smaller), live(t, id, home.Name)); diff != "" {
 		t.Errorf("home after the allowed prune (-want +got):\n%s", diff)
+	}
+}
+
+// TestOrphans removes a target from the plan: Orphans lists it, and never another plan's target; its
+// prune is refused as an empty render unless a mass prune is allowed, and then deletes everything it
+// applied, and its inventory.
+func TestOrphans(t *testing.T) {
+	id := newID()
+	home, cabin := target(t, "home", id), target(t, "cabin", id)
+	plan := "plan-" + id
+	before, _ := newApplier(t, apply.Options{Prune: true, Plan: plan})
+	mustApply(t, before, home)
+	mustApply(t, before, cabin)
+	other, _ := newApplier(t, apply.Options{Prune: true, Plan: "other-" + id})
+	mustApply(t, other, apply.Target{Name: "lodge-" + id, Objects: []*unstructured.Unstructured{configMap("home-"+id, "lodge", "1")}})
+
+	after, _ := newApplier(t, apply.Options{Prune: true, Plan: plan, Rendered: []apply.Target{home}})
+	orphans, err := after.Orphans(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{cabin.Name}, orphans); diff != "" {
+		t.Errorf("orphans (-want +got):\n%s", diff)
+	}
+	_, err = after.Apply(t.Context(), apply.Target{Name: cabin.Name})
+	var perr *apply.PruneError
+	if !errors.As(err, &perr) || !perr.Empty {
+		t.Fatalf("pruning a removed target without a mass prune: %v; want an empty-render *PruneError", err)
+	}
+	if diff := cmp.Diff(names(cabin), live(t, id, cabin.Name)); diff != "" {
+		t.Errorf("cabin after the refused prune (-want +got):\n%s", diff)
+	}
+
+	allowed, _ := newApplier(t, apply.Options{Prune: true, AllowMassPrune: true, Plan: plan, Rendered: []apply.Target{home}})
+	res := mustApply(t, allowed, apply.Target{Name: cabin.Name})
+	if res.Pruned != len(cabin.Objects) {
+		t.Errorf("pruned %d objects, want all %d of cabin", res.Pruned, len(cabin.Objects))
+	}
+	if got := live(t, id, cabin.Name); len(got) != 0 {
+		t.Errorf("cabin left in the cluster: %v", got)
+	}
+	if orphans, err := allowed.Orphans(t.Context()); err != nil || len(orphans) != 0 {
+		t.Errorf("orphans after the prune: %v, %v; want none, the inventory gone", orphans, err)
 	}
 }

@@ -43,6 +43,8 @@ func newApplyCmd(s Streams) *cobra.Command {
 		Long: `Apply renders the plan and server-side applies each target to its cluster: a cluster's shared
 components first, then its sites, two at a time. Each target is locked while it applies, keeps an
 inventory of what it applied, and with --prune deletes what it no longer renders, and only that.
+With --all-sites --prune, a target that the plan no longer has (a removed site) but that left an
+inventory in the cluster is pruned too; like any empty render, that takes --allow-mass-prune.
 
 A summary table goes to stdout (with -o json, each target's counts, status and objects) and progress
 to stderr. The exit code is 1 if any target failed.`,
@@ -181,13 +183,16 @@ func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Pl
 	for _, cluster := range clustersOf(targets) {
 		shared, sites := split(targets, cluster)
 		renderedShared, renderedSites := split(rendered.Targets, cluster)
-		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err, append(renderedShared, renderedSites...))
+		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err, plan.Name, append(renderedShared, renderedSites...))
 		if err != nil {
 			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
 			continue
 		}
 		results = append(results, a.ApplyAll(ctx, shared)...)
 		results = append(results, a.ApplyAll(ctx, sites)...)
+		if f.allSites && f.prune {
+			results = append(results, pruneOrphans(ctx, s, a, cluster)...)
+		}
 	}
 	return results
 }
@@ -218,14 +223,29 @@ func split(targets []*render.Target, cluster string) (shared, sites []apply.Targ
 	return shared, sites
 }
 
-func newApplier(f applyFlags, kubeContext string, log io.Writer, rendered []apply.Target) (*apply.Applier, error) {
+// pruneOrphans prunes the targets that the plan no longer has but the cluster still holds an inventory
+// of: a removed site. The prune guard treats each as an empty render, so it takes --allow-mass-prune.
+func pruneOrphans(ctx context.Context, s Streams, a *apply.Applier, cluster string) []*apply.Result {
+	names, err := a.Orphans(ctx)
+	if err != nil {
+		return failed([]apply.Target{{Name: cluster}}, err)
+	}
+	var gone []apply.Target
+	for _, name := range names {
+		fmt.Fprintf(s.Err, "netops: target %s is no longer in the plan: pruning what it applied\n", name)
+		gone = append(gone, apply.Target{Name: name})
+	}
+	return a.ApplyAll(ctx, gone)
+}
+
+func newApplier(f applyFlags, kubeContext string, log io.Writer, planName string, rendered []apply.Target) (*apply.Applier, error) {
 	cfg, err := f.restConfig(kubeContext)
 	if err != nil {
 		return nil, err
 	}
 	return apply.New(cfg, apply.Options{
 		Prune: f.prune, Wait: f.wait, ForceConflicts: f.forceConflicts, AllowMassPrune: f.allowMassPrune,
-		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log, Rendered: rendered,
+		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log, Rendered: rendered, Plan: planName,
 	})
 }
 
