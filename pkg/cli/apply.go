@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -87,6 +88,9 @@ func runApply(ctx context.Context, s Streams, f applyFlags) error {
 	}
 	ctrllog.SetLogger(logr.Discard()) // controller-runtime logs nowhere but through Options.Log
 	l, rendered, targets, err := renderForApply(ctx, s, f)
+	if missing := new(noTargetError); errors.As(err, &missing) && rendered != nil {
+		targets, err = goneTarget(ctx, s, f, l.Plan, rendered, missing)
+	}
 	if err != nil {
 		return err
 	}
@@ -164,7 +168,7 @@ func renderTargets(ctx context.Context, l loaded, site string, all bool) (*rende
 	}
 	targets, err := selectTargets(res, site)
 	if err != nil {
-		return nil, nil, nil, err
+		return res, nil, nil, err // the render, for a site that is gone
 	}
 	var warnings []string
 	for _, t := range targets {
@@ -221,6 +225,35 @@ func split(targets []*render.Target, cluster string) (shared, sites []apply.Targ
 		}
 	}
 	return shared, sites
+}
+
+// goneTarget is the target that --site names when the plan no longer has it but its cluster holds its
+// inventory: a site that a change removed, which the deploy pipeline applies as it applies every site
+// the change touched. It applies as an empty render: with --prune and --allow-mass-prune it deletes
+// what the site applied. A name that no inventory has either is the error it was.
+func goneTarget(ctx context.Context, s Streams, f applyFlags, p *network.Plan, rendered *render.Result, missing *noTargetError) ([]*render.Target, error) {
+	if len(p.Clusters) != 1 {
+		return nil, missing
+	}
+	cluster := p.Clusters[0].Name
+	renderedShared, renderedSites := split(rendered.Targets, cluster)
+	a, err := newApplier(f, f.contextOf(p, cluster), s.Err, p.Name, append(renderedShared, renderedSites...))
+	if err != nil {
+		return nil, err
+	}
+	orphans, err := a.Orphans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(orphans, f.site) {
+		return nil, missing
+	}
+	if f.prune {
+		fmt.Fprintf(s.Err, "netops: target %s is no longer in the plan: pruning what it applied\n", f.site)
+	} else {
+		fmt.Fprintf(s.Err, "netops: target %s is no longer in the plan; what it applied stays until an apply with --prune --allow-mass-prune\n", f.site)
+	}
+	return []*render.Target{{Name: f.site, Cluster: cluster}}, nil
 }
 
 // pruneOrphans prunes the targets that the plan no longer has but the cluster still holds an inventory

@@ -295,3 +295,36 @@ func signedCommit(t *testing.T, dir string, key *openpgp.Entity) {
 		t.Fatal(err)
 	}
 }
+
+// TestApplyPrunesARemovedSite removes the cabin from the plan: apply --site cabin, as the deploy
+// pipeline runs it for every site a change touches, refuses to prune it without a mass prune, then
+// deletes what it applied; a name that no inventory has is still an unknown site.
+func TestApplyPrunesARemovedSite(t *testing.T) {
+	repo := liveRepo(t)
+	applyAll(t, repo)
+	if !exists(t, "pihole", "cabin-dns") {
+		t.Fatal("cabin-dns was not applied")
+	}
+	if err := os.Remove(filepath.Join(repo, "sites", "cabin.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	removeDoc(t, repo, "services.yaml", "name: cabin-dns\n")
+	replaceInFile(t, repo, "vpns.yaml", "sites: [home, cabin]", "sites: [home]")
+	replaceInFile(t, repo, "tenants.yaml", "pools: [lan-pool, online-pool, cabin-pool]", "pools: [lan-pool, online-pool]")
+	args := []string{"apply", "--repo", repo, "--site", "cabin", "--kubeconfig", kubeconfig(t), "--context", "envtest", "--prune"}
+
+	run(t, args...).want(t, 1, "failed: prune refused", "target cabin is no longer in the plan")
+	if !exists(t, "pihole", "cabin-dns") {
+		t.Error("a refused prune deleted cabin-dns")
+	}
+	gone := run(t, append(args, "--allow-mass-prune")...)
+	gone.want(t, 0, "cabin", "")
+	if got := summaryRow(t, gone.out, "cabin"); got.pruned == 0 || got.status != "ok" {
+		t.Errorf("the removed cabin: %+v", got)
+	}
+	if exists(t, "pihole", "cabin-dns") {
+		t.Error("cabin-dns is still there after the cabin's prune")
+	}
+	run(t, "apply", "--repo", repo, "--site", "cabni", "--kubeconfig", kubeconfig(t), "--context", "envtest").want(t, 1, "", `no site or cluster named "cabni"`)
+	applyAll(t, liveRepo(t)) // the cabin back, for the tests that follow
+}

@@ -108,7 +108,17 @@ func selectTargets(res *render.Result, name string) ([]*render.Target, error) {
 	for i, t := range res.Targets {
 		names[i] = t.Name
 	}
-	return nil, fmt.Errorf("no site or cluster named %q; the targets are %s", name, strings.Join(names, ", "))
+	return nil, &noTargetError{name: name, targets: names}
+}
+
+// noTargetError is a --site that names no target of the render.
+type noTargetError struct {
+	name    string
+	targets []string
+}
+
+func (e *noTargetError) Error() string {
+	return fmt.Sprintf("no site or cluster named %q; the targets are %s", e.name, strings.Join(e.targets, ", "))
 }
 
 func warn(w io.Writer, targets []*render.Target) {
