@@ -2,8 +2,7 @@ package render_test
 
 import (
 	"context"
-	"io/fs"
-	"os"
+	"maps"
 	"testing"
 	"testing/fstest"
 
@@ -14,17 +13,7 @@ import (
 // FuzzRender renders the homelab with one file replaced by the fuzzer's bytes: whatever the loader
 // accepts must render or fail with an error, never panic, and render the same bytes twice.
 func FuzzRender(f *testing.F) {
-	base := fstest.MapFS{}
-	if err := fs.WalkDir(os.DirFS(example), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(os.DirFS(example), path)
-		base[path] = &fstest.MapFile{Data: data}
-		return err
-	}); err != nil {
-		f.Fatal(err)
-	}
+	base := exampleFS(f)
 	for _, name := range []string{"sites/cabin.yaml", "vpns.yaml", "tenants.yaml"} {
 		f.Add(name, base[name].Data)
 	}
@@ -32,10 +21,7 @@ func FuzzRender(f *testing.F) {
 		if base[name] == nil {
 			return
 		}
-		fsys := fstest.MapFS{}
-		for k, v := range base {
-			fsys[k] = v
-		}
+		fsys := maps.Clone(base)
 		fsys[name] = &fstest.MapFile{Data: data}
 		p, err := load.Load(fsys)
 		if err != nil {

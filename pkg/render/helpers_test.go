@@ -110,10 +110,9 @@ func str(t *testing.T, o *unstructured.Unstructured, fields ...string) string {
 	return v
 }
 
-// editedExample loads examples/homelab with edits of one file: pairs of old and new, each old
-// replaced once, which must be there. An empty old leaves the file as it is.
-func editedExample(t *testing.T, file string, edits ...string) *network.Plan {
-	t.Helper()
+// exampleFS is examples/homelab as an in-memory file system, for tests that change its files.
+func exampleFS(tb testing.TB) fstest.MapFS {
+	tb.Helper()
 	fsys := fstest.MapFS{}
 	if err := fs.WalkDir(os.DirFS(example), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -123,8 +122,16 @@ func editedExample(t *testing.T, file string, edits ...string) *network.Plan {
 		fsys[path] = &fstest.MapFile{Data: data}
 		return err
 	}); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return fsys
+}
+
+// editedExample loads examples/homelab with edits of one file: pairs of old and new, each old
+// replaced once, which must be there. An empty old leaves the file as it is.
+func editedExample(t *testing.T, file string, edits ...string) *network.Plan {
+	t.Helper()
+	fsys := exampleFS(t)
 	for i := 0; i+1 < len(edits); i += 2 {
 		data, old := string(fsys[file].Data), edits[i]
 		if old == "" {
