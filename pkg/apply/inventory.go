@@ -128,20 +128,26 @@ func inventory(ctx context.Context, c client.Client, target string) ([]ObjectRef
 // their own removes. Inventories of other plans, or written before inventories named their plan,
 // are never listed.
 func (a *Applier) Orphans(ctx context.Context) ([]string, error) {
-	if a.opts.Plan == "" {
+	var rendered []string
+	for _, t := range a.opts.Rendered {
+		rendered = append(rendered, t.Name)
+	}
+	return Orphans(ctx, a.client, a.opts.Plan, rendered)
+}
+
+// Orphans lists the targets of plan whose inventory the cluster holds but that are not among
+// rendered, as Applier.Orphans does.
+func Orphans(ctx context.Context, c client.Client, plan string, rendered []string) ([]string, error) {
+	if plan == "" {
 		return nil, nil
 	}
 	list := &corev1.ConfigMapList{}
-	if err := a.client.List(ctx, list, client.InNamespace(SystemNamespace), client.MatchingLabels{planLabel: a.opts.Plan}); err != nil {
+	if err := c.List(ctx, list, client.InNamespace(SystemNamespace), client.MatchingLabels{planLabel: plan}); err != nil {
 		return nil, fmt.Errorf("listing the inventories in %s: %w", SystemNamespace, err)
-	}
-	rendered := map[string]bool{}
-	for _, t := range a.opts.Rendered {
-		rendered[t.Name] = true
 	}
 	var out []string
 	for _, cm := range list.Items {
-		if target := cm.Labels[inventoryLabel]; target != "" && !rendered[target] {
+		if target := cm.Labels[inventoryLabel]; target != "" && !slices.Contains(rendered, target) {
 			out = append(out, target)
 		}
 	}

@@ -313,6 +313,9 @@ func TestApplyPrunesARemovedSite(t *testing.T) {
 	replaceInFile(t, repo, "tenants.yaml", "pools: [lan-pool, online-pool, cabin-pool]", "pools: [lan-pool, online-pool]")
 	args := []string{"apply", "--repo", repo, "--site", "cabin", "--kubeconfig", kubeconfig(t), "--context", "envtest", "--prune"}
 
+	planned := livePlan(t, repo)
+	planned.want(t, 2, "- Service/pihole/cabin-dns", "")
+	planned.want(t, 2, "to destroy", "")
 	run(t, args...).want(t, 1, "failed: prune refused", "target cabin is no longer in the plan")
 	if !exists(t, "pihole", "cabin-dns") {
 		t.Error("a refused prune deleted cabin-dns")

@@ -72,16 +72,16 @@ func (k *kubeFlags) restConfig(kubeContext string) (*rest.Config, error) {
 }
 
 // cluster connects to a cluster for a live plan.
-func (k *kubeFlags) cluster(kubeContext string) (plan.Cluster, error) {
+func (k *kubeFlags) cluster(kubeContext string) (plan.Cluster, client.Client, error) {
 	cfg, err := k.restConfig(kubeContext)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, _, err := apply.NewClient(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return plan.NewKubeCluster(c, fieldManager, staleObjects(c)), nil
+	return plan.NewKubeCluster(c, fieldManager, staleObjects(c)), c, nil
 }
 
 // staleObjects lists, for the plan, what apply --prune would delete from a target.

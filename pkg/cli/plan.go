@@ -238,7 +238,7 @@ func livePlan(ctx context.Context, head renderedRev, f planFlags) (*plan.Plan, e
 }
 
 func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, kubeContext string) (*plan.Plan, error) {
-	c, err := f.kubeFlags.cluster(kubeContext)
+	c, kc, err := f.kubeFlags.cluster(kubeContext)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +252,15 @@ func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, ku
 	for _, t := range head.rendered {
 		if t.Cluster == cluster {
 			all[t.Name] = t.Objects
+		}
+	}
+	if f.site == "" { // the targets the plan no longer has: a prune would delete all they applied
+		gone, err := apply.Orphans(ctx, kc, head.Plan.Name, slices.Collect(maps.Keys(all)))
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range gone {
+			desired[name] = nil
 		}
 	}
 	return plan.Live(ctx, c, desired, plan.ServedBy(all))
