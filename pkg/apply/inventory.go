@@ -233,13 +233,16 @@ func (a *Applier) ssaPatch(ctx context.Context, obj *unstructured.Unstructured) 
 }
 
 // Stale lists the objects that apply with Prune would delete: those in the target's inventory that t
-// no longer renders, that still exist and that still carry the target's label.
-func Stale(ctx context.Context, c client.Client, t Target) ([]ObjectRef, error) {
+// no longer renders, that still exist and that still carry the target's label, less those that
+// another of the rendered targets holds now (see Options.Rendered).
+func Stale(ctx context.Context, c client.Client, t Target, rendered ...Target) ([]ObjectRef, error) {
 	inv, err := Inventory(ctx, c, t.Name)
 	if err != nil {
 		return nil, err
 	}
-	return stale(ctx, c, t.Name, inv, refsOf(t.Objects))
+	refs, err := stale(ctx, c, t.Name, inv, refsOf(t.Objects))
+	refs, _ = unclaimed(claimsOf(rendered), t.Name, refs)
+	return refs, err
 }
 
 func stale(ctx context.Context, c client.Client, target string, inv, desired []ObjectRef) ([]ObjectRef, error) {

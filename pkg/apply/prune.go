@@ -45,15 +45,23 @@ func claimsOf(ts []Target) map[string]string {
 // there, and deleting them before that target applies would take them away for a while, or for good
 // if it applied first and the delete came after.
 func (a *Applier) unclaimed(target string, stale []ObjectRef) []ObjectRef {
-	var out []ObjectRef
-	for _, r := range stale {
-		if owner, ok := a.claims[r.ID()]; ok && owner != target {
-			a.logf(target, "leaving %s, which target %s renders now", r, owner)
+	out, moving := unclaimed(a.claims, target, stale)
+	for _, r := range moving {
+		a.logf(target, "leaving %s, which target %s renders now", r, a.claims[r.ID()])
+	}
+	return out
+}
+
+// unclaimed splits refs into those no other target than target claims, and those moving to one.
+func unclaimed(claims map[string]string, target string, refs []ObjectRef) (out, moving []ObjectRef) {
+	for _, r := range refs {
+		if owner, ok := claims[r.ID()]; ok && owner != target {
+			moving = append(moving, r)
 			continue
 		}
 		out = append(out, r)
 	}
-	return out
+	return out, moving
 }
 
 // prune deletes the stale objects, namespaces last, skipping any that no longer carry the target's label.

@@ -83,6 +83,18 @@ func TestPruneLeavesAnObjectMovingToAnotherTarget(t *testing.T) {
 	smaller, bigger := without(home, moving), cabin
 	bigger.Objects = append(slices.Clone(cabin.Objects), configMap("home-"+id, "a", "1"))
 	a, log := newApplier(t, apply.Options{Prune: true, Rendered: []apply.Target{smaller, bigger}})
+	for _, c := range []struct {
+		rendered []apply.Target
+		want     []string
+	}{{nil, []string{moving}}, {[]apply.Target{smaller, bigger}, []string{}}} {
+		stale, err := apply.Stale(t.Context(), k8s, smaller, c.rendered...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, refNames(stale)); diff != "" {
+			t.Errorf("Stale with %d rendered targets (-want +got):\n%s", len(c.rendered), diff)
+		}
+	}
 
 	res := mustApply(t, a, smaller)
 

@@ -72,7 +72,8 @@ func (k *kubeFlags) restConfig(kubeContext string) (*rest.Config, error) {
 }
 
 // cluster connects to a cluster for a live plan.
-func (k *kubeFlags) cluster(kubeContext string) (plan.Cluster, client.Client, error) {
+// cluster is the plan's view of the cluster of kubeContext, where rendered are the render's targets.
+func (k *kubeFlags) cluster(kubeContext string, rendered []apply.Target) (plan.Cluster, client.Client, error) {
 	cfg, err := k.restConfig(kubeContext)
 	if err != nil {
 		return nil, nil, err
@@ -81,13 +82,13 @@ func (k *kubeFlags) cluster(kubeContext string) (plan.Cluster, client.Client, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return plan.NewKubeCluster(c, fieldManager, staleObjects(c)), c, nil
+	return plan.NewKubeCluster(c, fieldManager, staleObjects(c, rendered)), c, nil
 }
 
 // staleObjects lists, for the plan, what apply --prune would delete from a target.
-func staleObjects(c client.Client) plan.StaleFunc {
+func staleObjects(c client.Client, rendered []apply.Target) plan.StaleFunc {
 	return func(ctx context.Context, target string, objects []*unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
-		refs, err := apply.Stale(ctx, c, apply.Target{Name: target, Objects: objects})
+		refs, err := apply.Stale(ctx, c, apply.Target{Name: target, Objects: objects}, rendered...)
 		if err != nil {
 			return nil, err
 		}

@@ -238,7 +238,15 @@ func livePlan(ctx context.Context, head renderedRev, f planFlags) (*plan.Plan, e
 }
 
 func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, kubeContext string) (*plan.Plan, error) {
-	c, kc, err := f.kubeFlags.cluster(kubeContext)
+	all := plan.Targets{}
+	var rendered []apply.Target
+	for _, t := range head.rendered {
+		if t.Cluster == cluster {
+			all[t.Name] = t.Objects
+			rendered = append(rendered, apply.Target{Name: t.Name, Objects: t.Objects})
+		}
+	}
+	c, kc, err := f.kubeFlags.cluster(kubeContext, rendered)
 	if err != nil {
 		return nil, err
 	}
@@ -246,12 +254,6 @@ func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, ku
 	for name, objects := range head.targets {
 		if head.clusters[name] == cluster {
 			desired[name] = apply.Desired(apply.Target{Name: name, Objects: objects})
-		}
-	}
-	all := plan.Targets{}
-	for _, t := range head.rendered {
-		if t.Cluster == cluster {
-			all[t.Name] = t.Objects
 		}
 	}
 	if f.site == "" { // the targets the plan no longer has: a prune would delete all they applied
