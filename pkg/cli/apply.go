@@ -180,7 +180,7 @@ func renderTargets(ctx context.Context, l loaded, site string, all bool) (*rende
 }
 
 // applyTargets applies the targets cluster by cluster: each cluster's shared components first, so
-// that the CRDs its sites use exist, then its sites. Every target of the render on a cluster, applied
+// that the CRDs its sites use exist, then its sites, unless the shared components failed. Every target of the render on a cluster, applied
 // or not, tells its prunes what has moved to another target.
 func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, rendered *render.Result, targets []*render.Target) []*apply.Result {
 	var results []*apply.Result
@@ -192,7 +192,13 @@ func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Pl
 			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
 			continue
 		}
-		results = append(results, a.ApplyAll(ctx, shared)...)
+		sharedResults := a.ApplyAll(ctx, shared)
+		results = append(results, sharedResults...)
+		if i := slices.IndexFunc(sharedResults, func(r *apply.Result) bool { return r.Err != nil }); i >= 0 {
+			err := fmt.Errorf("not applied: the cluster's shared target %s failed, and its sites depend on it", sharedResults[i].Target)
+			results = append(results, failed(sites, err)...)
+			continue
+		}
 		results = append(results, a.ApplyAll(ctx, sites)...)
 		if f.allSites && f.prune {
 			results = append(results, pruneOrphans(ctx, s, a, cluster)...)

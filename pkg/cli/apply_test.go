@@ -203,6 +203,22 @@ func decodeApplyReport(t *testing.T, out string) applyReport {
 	return report
 }
 
+// TestApplySkipsSitesWhenTheClusterFails holds the cluster target's lock: its sites, which depend on
+// what it installs, are not applied, and say why.
+func TestApplySkipsSitesWhenTheClusterFails(t *testing.T) {
+	repo := exampleRepo(t)
+	holdLock(t, "homelab", "someone-else")
+
+	r := run(t, "apply", "--repo", repo, "--all-sites", "--kubeconfig", kubeconfig(t), "--context", "envtest", "--lock-timeout", "1s")
+
+	r.want(t, 1, "failed: locked", "home: not applied: the cluster's shared target homelab failed")
+	for _, site := range []string{"home", "cabin"} {
+		if got := summaryRow(t, r.out, site); got != (row{status: "failed"}) {
+			t.Errorf("%s: %+v, want failed with nothing applied", site, got)
+		}
+	}
+}
+
 func TestApplyRefusesAnUnsignedCommit(t *testing.T) {
 	repo := exampleRepo(t)
 	missing := filepath.Join(t.TempDir(), "no-kubeconfig")
