@@ -255,7 +255,7 @@ func stale(ctx context.Context, c client.Client, target string, inv, desired []O
 		if want[r.ID()] {
 			continue
 		}
-		owned, err := ownedBy(ctx, c, r, target)
+		r, owned, err := ownedBy(ctx, c, r, target)
 		if err != nil {
 			return nil, err
 		}
@@ -268,14 +268,32 @@ func stale(ctx context.Context, c client.Client, target string, inv, desired []O
 
 // ownedBy says whether the object r names exists and carries target's label: an object that another
 // target has taken over since is no longer this target's to delete.
-func ownedBy(ctx context.Context, c client.Client, r ObjectRef, target string) (bool, error) {
+// ownedBy reports whether the object exists and carries the target's label. An object recorded at an
+// API version the cluster no longer serves is looked up at the version it serves now, which the
+// returned ref names, so that a prune can still delete it.
+func ownedBy(ctx context.Context, c client.Client, r ObjectRef, target string) (ObjectRef, bool, error) {
 	u := r.object()
 	err := c.Get(ctx, client.ObjectKeyFromObject(u), u)
+	if meta.IsNoMatchError(err) {
+		if v := servedVersion(c, r); v != "" && v != r.Version {
+			r.Version = v
+			return ownedBy(ctx, c, r, target)
+		}
+	}
 	switch {
 	case apierrors.IsNotFound(err), meta.IsNoMatchError(err):
-		return false, nil
+		return r, false, nil
 	case err != nil:
-		return false, &ObjectError{Object: r, Op: "get", Err: err}
+		return r, false, &ObjectError{Object: r, Op: "get", Err: err}
 	}
-	return u.GetLabels()[TargetLabel] == target, nil
+	return r, u.GetLabels()[TargetLabel] == target, nil
+}
+
+// servedVersion is the version of the ref's group and kind that the cluster prefers, or "" for none.
+func servedVersion(c client.Client, r ObjectRef) string {
+	m, err := c.RESTMapper().RESTMapping(schema.GroupKind{Group: r.Group, Kind: r.Kind})
+	if err != nil {
+		return ""
+	}
+	return m.GroupVersionKind.Version
 }

@@ -2,12 +2,14 @@ package apply_test
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/netops/netops/pkg/apply"
 )
@@ -205,5 +207,40 @@ func TestOrphans(t *testing.T) {
 	}
 	if orphans, err := allowed.Orphans(t.Context()); err != nil || len(orphans) != 0 {
 		t.Errorf("orphans after the prune: %v, %v; want none, the inventory gone", orphans, err)
+	}
+}
+
+// TestPruneAtAServedVersion looks for the objects a prune would delete when the inventory recorded one
+// at a version the cluster has stopped serving: it is found at the version served now, not dropped.
+func TestPruneAtAServedVersion(t *testing.T) {
+	id := newID()
+	home := target(t, "home", id)
+	a, _ := newApplier(t, apply.Options{Prune: true})
+	mustApply(t, a, home)
+	crd := get(t, schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"}, "", "widgets.t"+id+".test.netops.dev")
+	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+	v1 := versions[0].(map[string]any)
+	v2 := maps.Clone(v1)
+	v2["name"] = "v2"
+	v1["served"], v1["storage"] = false, false
+	if err := unstructured.SetNestedSlice(crd.Object, []any{v1, v2}, "spec", "versions"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k8s.Update(t.Context(), crd); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _, err := apply.NewClient(cfg) // a REST mapper that has not seen the group yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	gizmo := "Widget/home-" + id + "/gizmo"
+
+	stale, err := apply.Stale(t.Context(), fresh, without(home, gizmo))
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) != 1 || stale[0].String() != gizmo || stale[0].Version != "v2" {
+		t.Errorf("stale: %+v; want %s at v2", stale, gizmo)
 	}
 }
