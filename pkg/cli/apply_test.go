@@ -332,6 +332,8 @@ func TestApplyPrunesARemovedSite(t *testing.T) {
 	planned := livePlan(t, repo)
 	planned.want(t, 2, "- Service/pihole/cabin-dns", "")
 	planned.want(t, 2, "to destroy", "")
+	planned.want(t, 2, "cabin: apply --prune deletes these", "")
+	planned.want(t, 2, "objects only with --allow-mass-prune", "")
 	run(t, args...).want(t, 1, "failed: prune refused", "target cabin is no longer in the plan")
 	if !exists(t, "pihole", "cabin-dns") {
 		t.Error("a refused prune deleted cabin-dns")

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netops/netops/pkg/apply"
 	"github.com/netops/netops/pkg/changes"
@@ -265,5 +266,33 @@ func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, ku
 			desired[name] = nil
 		}
 	}
-	return plan.Live(ctx, c, desired, plan.ServedBy(all))
+	p, err := plan.Live(ctx, c, desired, plan.ServedBy(all))
+	if err != nil {
+		return nil, err
+	}
+	return p, noteGuard(ctx, kc, p, desired)
+}
+
+// noteGuard notes the deletions that apply --prune would refuse without --allow-mass-prune: all of a
+// target that renders nothing, or more than apply's share of its inventory.
+func noteGuard(ctx context.Context, c client.Client, p *plan.Plan, desired plan.Targets) error {
+	deletes := map[string]int{}
+	for _, ch := range p.Changes {
+		if ch.Action == plan.Delete {
+			deletes[ch.Target]++
+		}
+	}
+	for _, target := range slices.Sorted(maps.Keys(deletes)) {
+		n := deletes[target]
+		inv, err := apply.Inventory(ctx, c, target)
+		if err != nil {
+			return err
+		}
+		if len(desired[target]) > 0 && float64(n) <= apply.DefaultMaxPruneShare*float64(len(inv)) {
+			continue
+		}
+		p.Note(plan.Summary{Kind: "prune", Target: target, Text: fmt.Sprintf(
+			"%s: apply --prune deletes these %d of %d objects only with --allow-mass-prune", target, n, len(inv))})
+	}
+	return nil
 }
