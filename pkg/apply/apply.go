@@ -241,6 +241,9 @@ func (a *Applier) apply(ctx context.Context, t Target, res *Result) error {
 // may hold for it, even when the apply stops half-way.
 func (a *Applier) reconcile(ctx context.Context, t Target, res *Result) error {
 	desired := Desired(t)
+	if err := a.scoped(desired); err != nil {
+		return err
+	}
 	want := refsOf(desired)
 	inv, plan, err := inventory(ctx, a.client, t.Name)
 	if err != nil {
@@ -275,6 +278,26 @@ func (a *Applier) reconcile(ctx context.Context, t Target, res *Result) error {
 		return a.dropInventory(ctx, t.Name) // a target that renders nothing and holds nothing is gone
 	}
 	return errors.Join(pruneErr, a.record(ctx, t.Name, recorded, union(want, kept)))
+}
+
+// scoped does to the objects what the API server would, before they are recorded: a cluster-scoped
+// object's namespace goes, and a namespaced object without one is an error. A kind that the cluster
+// does not serve yet, such as one whose CRD the same target brings, is left as it is.
+func (a *Applier) scoped(objs []*unstructured.Unstructured) error {
+	for _, o := range objs {
+		gvk := o.GroupVersionKind()
+		m, err := a.client.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			continue
+		}
+		switch namespaced := m.Scope.Name() == meta.RESTScopeNameNamespace; {
+		case !namespaced && o.GetNamespace() != "":
+			o.SetNamespace("")
+		case namespaced && o.GetNamespace() == "":
+			return &ObjectError{Object: refOf(o), Op: "apply", Err: errors.New("a namespaced kind without a namespace; set metadata.namespace")}
+		}
+	}
+	return nil
 }
 
 // applyObjects server-side applies objs in stages and, with Wait, waits until they are ready.

@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -97,5 +98,26 @@ func TestApplyAllIsolatesTargets(t *testing.T) {
 	}
 	if diff := cmp.Diff(names(cabin), live(t, id, cabin.Name)); diff != "" {
 		t.Errorf("cabin in the cluster (-want +got):\n%s", diff)
+	}
+}
+
+// TestApplyScopes applies what the API server would make of a cluster-scoped object with a namespace,
+// and records it without one; a namespaced object without a namespace is an error that says so.
+func TestApplyScopes(t *testing.T) {
+	id := newID()
+	role := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+		"metadata": map[string]any{"name": "reader-" + id, "namespace": "default"},
+		"rules":    []any{},
+	}}
+	a, _ := newApplier(t, apply.Options{})
+	mustApply(t, a, apply.Target{Name: "scoped-" + id, Objects: []*unstructured.Unstructured{role}})
+	if diff := cmp.Diff([]string{"ClusterRole/reader-" + id}, inventory(t, "scoped-"+id)); diff != "" {
+		t.Errorf("inventory (-want +got):\n%s", diff)
+	}
+
+	_, err := a.Apply(t.Context(), apply.Target{Name: "unscoped-" + id, Objects: []*unstructured.Unstructured{configMap("", "a", "1")}})
+	if err == nil || !strings.Contains(err.Error(), "ConfigMap/a") || !strings.Contains(err.Error(), "set metadata.namespace") {
+		t.Errorf("a ConfigMap without a namespace: %v; want an error naming it and saying what to do", err)
 	}
 }
