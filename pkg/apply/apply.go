@@ -147,8 +147,8 @@ type Applier struct {
 	manager  *ssa.ResourceManager
 	identity string // the lock holder identity, unique to this Applier
 	log      *logger
-	local    sync.Map          // target name -> chan struct{}: one Apply per target in this process
-	claims   map[string]string // Options.Rendered's objects by ObjectRef.ID: the target that renders each
+	local    sync.Map // target name -> chan struct{}: one Apply per target in this process
+	claims   Claims   // who renders what among Options.Rendered
 }
 
 // New makes an Applier for the cluster that cfg reaches. It does not contact the cluster.
@@ -158,7 +158,7 @@ func New(cfg *rest.Config, opts Options) (*Applier, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Applier{opts: opts, log: &logger{w: opts.Log}, claims: claimsOf(opts.Rendered)}
+	a := &Applier{opts: opts, log: &logger{w: opts.Log}, claims: ClaimsOf(opts.Rendered)}
 	a.identity = opts.Holder + " (" + randomID() + ")"
 	a.client = &retryClient{Client: c, backoff: defaultBackoff, log: a.log.printf}
 	poller := polling.NewStatusPoller(a.client, mapper, polling.Options{})

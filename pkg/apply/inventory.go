@@ -234,14 +234,14 @@ func (a *Applier) ssaPatch(ctx context.Context, obj *unstructured.Unstructured) 
 
 // Stale lists the objects that apply with Prune would delete: those in the target's inventory that t
 // no longer renders, that still exist and that still carry the target's label, less those that
-// another of the rendered targets holds now (see Options.Rendered).
-func Stale(ctx context.Context, c client.Client, t Target, rendered ...Target) ([]ObjectRef, error) {
+// claims give to another target of the render (see Options.Rendered); nil claims give none.
+func Stale(ctx context.Context, c client.Client, t Target, claims Claims) ([]ObjectRef, error) {
 	inv, err := Inventory(ctx, c, t.Name)
 	if err != nil {
 		return nil, err
 	}
 	refs, err := stale(ctx, c, t.Name, inv, refsOf(t.Objects))
-	refs, _ = unclaimed(claimsOf(rendered), t.Name, refs)
+	refs, _ = unclaimed(claims, t.Name, refs)
 	return refs, err
 }
 

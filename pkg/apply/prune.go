@@ -30,12 +30,17 @@ func (a *Applier) planPrune(ctx context.Context, target string, inv, want []Obje
 	return nil, &PruneError{Target: target, Inventory: len(inv), Stale: len(stale), MaxShare: a.opts.MaxPruneShare}
 }
 
-// claimsOf maps each object that the targets render, by ObjectRef.ID, to the target that renders it.
-func claimsOf(ts []Target) map[string]string {
-	out := map[string]string{}
+// Claims maps each object of a render, by ObjectRef.ID, to the target that renders it.
+type Claims map[string]string
+
+// ClaimsOf is who renders what among the targets.
+func ClaimsOf(ts []Target) Claims {
+	out := Claims{}
 	for _, t := range ts {
-		for _, r := range refsOf(Desired(t)) {
-			out[r.ID()] = t.Name
+		for _, o := range t.Objects {
+			if o != nil {
+				out[refOf(o).ID()] = t.Name
+			}
 		}
 	}
 	return out
@@ -53,7 +58,7 @@ func (a *Applier) unclaimed(target string, stale []ObjectRef) []ObjectRef {
 }
 
 // unclaimed splits refs into those no other target than target claims, and those moving to one.
-func unclaimed(claims map[string]string, target string, refs []ObjectRef) (out, moving []ObjectRef) {
+func unclaimed(claims Claims, target string, refs []ObjectRef) (out, moving []ObjectRef) {
 	for _, r := range refs {
 		if owner, ok := claims[r.ID()]; ok && owner != target {
 			moving = append(moving, r)

@@ -23,7 +23,7 @@ func TestPruneDeletesOnlyWhatTheTargetDropped(t *testing.T) {
 	dropped := []string{"ConfigMap/home-" + id + "/c", "Service/home-" + id + "/web"}
 	smaller := without(home, dropped...)
 
-	stale, err := apply.Stale(t.Context(), k8s, smaller)
+	stale, err := apply.Stale(t.Context(), k8s, smaller, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestPruneLeavesAnObjectMovingToAnotherTarget(t *testing.T) {
 		rendered []apply.Target
 		want     []string
 	}{{nil, []string{moving}}, {[]apply.Target{smaller, bigger}, []string{}}} {
-		stale, err := apply.Stale(t.Context(), k8s, smaller, c.rendered...)
+		stale, err := apply.Stale(t.Context(), k8s, smaller, apply.ClaimsOf(c.rendered))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestPruneAtAServedVersion(t *testing.T) {
 	}
 	gizmo := "Widget/home-" + id + "/gizmo"
 
-	stale, err := apply.Stale(t.Context(), fresh, without(home, gizmo))
+	stale, err := apply.Stale(t.Context(), fresh, without(home, gizmo), nil)
 
 	if err != nil {
 		t.Fatal(err)

@@ -82,13 +82,13 @@ func (k *kubeFlags) cluster(kubeContext string, rendered []apply.Target) (plan.C
 	if err != nil {
 		return nil, nil, err
 	}
-	return plan.NewKubeCluster(c, fieldManager, staleObjects(c, rendered)), c, nil
+	return plan.NewKubeCluster(c, fieldManager, staleObjects(c, apply.ClaimsOf(rendered))), c, nil
 }
 
 // staleObjects lists, for the plan, what apply --prune would delete from a target.
-func staleObjects(c client.Client, rendered []apply.Target) plan.StaleFunc {
+func staleObjects(c client.Client, claims apply.Claims) plan.StaleFunc {
 	return func(ctx context.Context, target string, objects []*unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
-		refs, err := apply.Stale(ctx, c, apply.Target{Name: target, Objects: objects}, rendered...)
+		refs, err := apply.Stale(ctx, c, apply.Target{Name: target, Objects: objects}, claims)
 		if err != nil {
 			return nil, err
 		}
