@@ -180,14 +180,12 @@ func renderTargets(ctx context.Context, l loaded, site string, all bool) (*rende
 }
 
 // applyTargets applies the targets cluster by cluster: each cluster's shared components first, so
-// that the CRDs its sites use exist, then its sites, unless the shared components failed. Every target of the render on a cluster, applied
-// or not, tells its prunes what has moved to another target.
+// that the CRDs its sites use exist, then its sites, unless the shared components failed.
 func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, rendered *render.Result, targets []*render.Target) []*apply.Result {
 	var results []*apply.Result
 	for _, cluster := range clustersOf(targets) {
 		shared, sites := split(targets, cluster)
-		renderedShared, renderedSites := split(rendered.Targets, cluster)
-		a, err := newApplier(f, f.contextOf(plan, cluster), s.Err, plan.Name, append(renderedShared, renderedSites...))
+		a, err := newApplier(f, s.Err, plan, cluster, rendered)
 		if err != nil {
 			results = append(results, failed(append(shared, sites...), fmt.Errorf("cluster %s: %w", cluster, err))...)
 			continue
@@ -242,8 +240,7 @@ func goneTarget(ctx context.Context, s Streams, f applyFlags, p *network.Plan, r
 		return nil, missing
 	}
 	cluster := p.Clusters[0].Name
-	renderedShared, renderedSites := split(rendered.Targets, cluster)
-	a, err := newApplier(f, f.contextOf(p, cluster), s.Err, p.Name, append(renderedShared, renderedSites...))
+	a, err := newApplier(f, s.Err, p, cluster, rendered)
 	if err != nil {
 		return nil, err
 	}
@@ -277,15 +274,28 @@ func pruneOrphans(ctx context.Context, s Streams, a *apply.Applier, cluster stri
 	return a.ApplyAll(ctx, gone)
 }
 
-func newApplier(f applyFlags, kubeContext string, log io.Writer, planName string, rendered []apply.Target) (*apply.Applier, error) {
-	cfg, err := f.restConfig(kubeContext)
+// newApplier applies to the cluster of the plan. Every target of the render on that cluster, applied
+// or not, tells its prunes what has moved to another target, and which targets are gone.
+func newApplier(f applyFlags, log io.Writer, p *network.Plan, cluster string, rendered *render.Result) (*apply.Applier, error) {
+	cfg, err := f.restConfig(f.contextOf(p, cluster))
 	if err != nil {
 		return nil, err
 	}
 	return apply.New(cfg, apply.Options{
 		Prune: f.prune, Wait: f.wait, ForceConflicts: f.forceConflicts, AllowMassPrune: f.allowMassPrune,
-		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log, Rendered: rendered, Plan: planName,
+		Timeout: f.timeout, LockTimeout: f.lockTimeout, Log: log, Plan: p.Name, Rendered: onCluster(rendered.Targets, cluster),
 	})
+}
+
+// onCluster is the targets that go to the cluster, as apply takes them.
+func onCluster(targets []*render.Target, cluster string) []apply.Target {
+	var out []apply.Target
+	for _, t := range targets {
+		if t.Cluster == cluster {
+			out = append(out, apply.Target{Name: t.Name, Objects: t.Objects})
+		}
+	}
+	return out
 }
 
 func failed(ts []apply.Target, err error) []*apply.Result {

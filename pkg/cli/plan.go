@@ -239,13 +239,10 @@ func livePlan(ctx context.Context, head renderedRev, f planFlags) (*plan.Plan, e
 }
 
 func liveCluster(ctx context.Context, head renderedRev, f planFlags, cluster, kubeContext string) (*plan.Plan, error) {
+	rendered := onCluster(head.rendered, cluster)
 	all := plan.Targets{}
-	var rendered []apply.Target
-	for _, t := range head.rendered {
-		if t.Cluster == cluster {
-			all[t.Name] = t.Objects
-			rendered = append(rendered, apply.Target{Name: t.Name, Objects: t.Objects})
-		}
+	for _, t := range rendered {
+		all[t.Name] = t.Objects
 	}
 	c, kc, err := f.kubeFlags.cluster(kubeContext, rendered)
 	if err != nil {
