@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
@@ -12,7 +11,7 @@ import (
 // the object does not exist there.
 func Diff(before, after map[string]any) []Field {
 	var out []Field
-	diffValue("", anyOrNil(before), anyOrNil(after), &out)
+	diffValue("", "", anyOrNil(before), anyOrNil(after), &out)
 	return out
 }
 
@@ -23,15 +22,15 @@ func anyOrNil(m map[string]any) any {
 	return m
 }
 
-func diffValue(path string, a, b any, out *[]Field) {
+// diffValue compares the values at path, whose last element is the map key field ("" for a list
+// item or the top).
+func diffValue(path, field string, a, b any, out *[]Field) {
 	if am, bm, ok := asMaps(a, b); ok {
 		diffMaps(path, am, bm, out)
 		return
 	}
 	if al, bl, ok := asLists(a, b); ok {
-		for i := range max(len(al), len(bl)) {
-			diffValue(fmt.Sprintf("%s[%d]", path, i), at(al, i), at(bl, i), out)
-		}
+		diffList(path, field, al, bl, out)
 		return
 	}
 	if !reflect.DeepEqual(a, b) {
@@ -74,7 +73,7 @@ func diffMaps(path string, a, b map[string]any, out *[]Field) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		diffValue(join(path, k), a[k], b[k], out)
+		diffValue(join(path, k), k, a[k], b[k], out)
 	}
 }
 

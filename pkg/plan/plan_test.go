@@ -195,7 +195,7 @@ func TestListsDiffItemByItem(t *testing.T) {
 	b := map[string]any{"spec": map[string]any{"addresses": []any{"192.168.6.0/25", "192.168.7.0/25"}, "ports": []any{map[string]any{"port": int64(53)}}}}
 	want := []plan.Field{
 		{Path: "spec.addresses[1]", After: "192.168.7.0/25"},
-		{Path: "spec.ports[0].port", After: int64(53)},
+		{Path: "spec.ports[port=53,protocol=TCP].port", After: int64(53)},
 	}
 	if diff := cmp.Diff(want, plan.Diff(a, b)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
