@@ -1,29 +1,29 @@
 package tasks_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/google/cel-go/cel"
-	"github.com/google/cel-go/common/types"
-	"github.com/google/cel-go/common/types/ref"
+	triggersv1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
+	"github.com/tektoncd/triggers/pkg/interceptors"
+	"github.com/tektoncd/triggers/pkg/interceptors/cel"
+	"github.com/tektoncd/triggers/pkg/interceptors/github"
+	"github.com/tektoncd/triggers/pkg/template"
 
 	"github.com/netops/netops/tasks/internal/manifests"
 )
 
-// This file stands in for Tekton Triggers' EventListener, which cannot be fetched here: it
-// runs a trigger's interceptors (github and cel, the ClusterInterceptors that ship with
-// Triggers, with the CEL extensions netops's filters use), then its bindings and template,
-// as the EventListener does.
+// This file runs a webhook delivery through an EventListener's triggers with Tekton Triggers' own
+// code: its github and cel ClusterInterceptors, then its binding and template resolution, as the
+// EventListener's sink does. Only the Secrets the interceptors read come from a map instead of
+// the API server.
 
 // testSecrets are the Secrets the EventListener's namespace holds in the tests.
 var testSecrets = map[string]map[string]string{
@@ -65,221 +65,141 @@ func giteaWebhook(event string, body []byte, authorization string) webhook {
 	return webhook{header: h, body: body}
 }
 
+// listenerNamespace is the namespace the EventListener runs in, where its Secrets are.
+const listenerNamespace = "netops"
+
+// secrets is the interceptors' view of the listener namespace's Secrets.
+type secrets map[string]map[string]string
+
+func (s secrets) Get(_ context.Context, ns string, ref *triggersv1.SecretRef) ([]byte, error) {
+	v, ok := s[ref.SecretName][ref.SecretKey]
+	if !ok || ns != listenerNamespace {
+		return nil, fmt.Errorf("no key %q in Secret %s/%s", ref.SecretKey, ns, ref.SecretName)
+	}
+	return []byte(v), nil
+}
+
+var _ interceptors.SecretGetter = secrets(nil)
+
+// processor is a ClusterInterceptor as Triggers' core interceptors implement it.
+type processor interface {
+	Process(context.Context, *triggersv1.InterceptorRequest) *triggersv1.InterceptorResponse
+}
+
+// clusterInterceptors are the ClusterInterceptors netops's triggers use, by name.
+var clusterInterceptors = map[string]processor{
+	"github": github.NewInterceptor(secrets(testSecrets)),
+	"cel":    cel.NewInterceptor(secrets(testSecrets)),
+}
+
 // fire runs every trigger of the EventListener on w and returns the resources each matching
 // trigger creates, by trigger name.
 func fire(t *testing.T, objs []manifests.Object, listener string, w webhook) map[string][]manifests.Object {
 	t.Helper()
-	var body map[string]any
-	if err := json.Unmarshal(w.body, &body); err != nil {
-		t.Fatal(err)
-	}
-	el := find[*manifests.EventListener](t, objs, listener)
+	el := find[*triggersv1.EventListener](t, objs, listener)
 	out := map[string][]manifests.Object{}
 	for _, trig := range el.Spec.Triggers {
-		if !intercept(t, trig, w, body) {
+		extensions, ok := intercept(t, trig, w)
+		if !ok {
 			continue
 		}
-		values := map[string]string{}
-		for _, b := range trig.Bindings {
-			if b.Ref == "" || b.Kind != "TriggerBinding" {
-				t.Fatalf("trigger %s: binding %+v is not a reference to a TriggerBinding", trig.Name, b)
-			}
-			for _, p := range find[*manifests.TriggerBinding](t, objs, b.Ref).Spec.Params {
-				values[p.Name] = bind(t, p.Value, w.header, body)
-			}
-		}
-		if trig.Template == nil || trig.Template.Ref == nil {
-			t.Fatalf("trigger %s has no template reference", trig.Name)
-		}
-		out[trig.Name] = renderTemplate(t, find[*manifests.TriggerTemplate](t, objs, *trig.Template.Ref), values)
+		out[trig.Name] = resolve(t, objs, trig, w, extensions)
 	}
 	return out
+}
+
+// resolve resolves a trigger's bindings against the event and creates its template's resources.
+func resolve(t *testing.T, objs []manifests.Object, trig triggersv1.EventListenerTrigger, w webhook, extensions map[string]any) []manifests.Object {
+	t.Helper()
+	if trig.Template == nil || trig.Template.Ref == nil {
+		t.Fatalf("trigger %s has no template reference", trig.Name)
+	}
+	for _, b := range trig.Bindings {
+		if b.Ref == "" || b.Kind != triggersv1.NamespacedTriggerBindingKind {
+			t.Fatalf("trigger %s: binding %+v is not a reference to a TriggerBinding", trig.Name, b)
+		}
+	}
+	spec := triggersv1.TriggerSpec{Bindings: trig.Bindings, Template: *trig.Template, Interceptors: trig.Interceptors}
+	rt, err := template.ResolveTrigger(triggersv1.Trigger{Spec: spec},
+		lookup[*triggersv1.TriggerBinding](objs), lookup[*triggersv1.ClusterTriggerBinding](objs), lookup[*triggersv1.TriggerTemplate](objs))
+	if err != nil {
+		t.Fatalf("trigger %s: %v", trig.Name, err)
+	}
+	params, err := template.ResolveParams(rt, w.body, w.header, extensions, template.NewTriggerContext(w.header.Get("X-GitHub-Delivery")))
+	if err != nil {
+		t.Fatalf("trigger %s: %v", trig.Name, err)
+	}
+	return decodeResources(t, rt.TriggerTemplate, template.ResolveResources(rt.TriggerTemplate, params))
+}
+
+// lookup finds an object of type T by name, as the EventListener's listers do.
+func lookup[T interface{ GetName() string }](objs []manifests.Object) func(string) (T, error) {
+	return func(name string) (T, error) {
+		for _, v := range ofType[T](objs) {
+			if v.GetName() == name {
+				return v, nil
+			}
+		}
+		var zero T
+		return zero, fmt.Errorf("no %T named %q", zero, name)
+	}
 }
 
 // find is the object of type T with a name.
 func find[T interface{ GetName() string }](t *testing.T, objs []manifests.Object, name string) T {
 	t.Helper()
-	for _, v := range ofType[T](objs) {
-		if v.GetName() == name {
-			return v
-		}
-	}
-	var zero T
-	t.Fatalf("no %T named %q", zero, name)
-	return zero
-}
-
-// intercept runs a trigger's interceptors in order; the event goes on while each lets it.
-func intercept(t *testing.T, trig manifests.EventListenerTrigger, w webhook, body map[string]any) bool {
-	t.Helper()
-	for _, ic := range trig.Interceptors {
-		params := map[string]json.RawMessage{}
-		for _, p := range ic.Params {
-			params[p.Name] = p.Value
-		}
-		if ic.Ref.Kind != "ClusterInterceptor" {
-			t.Fatalf("trigger %s: interceptor %s is a %q, want a ClusterInterceptor", trig.Name, ic.Ref.Name, ic.Ref.Kind)
-		}
-		var pass bool
-		switch ic.Ref.Name {
-		case "github":
-			pass = githubInterceptor(t, params, w)
-		case "cel":
-			pass = celInterceptor(t, params, w, body)
-		default:
-			t.Fatalf("trigger %s: unknown interceptor %q", trig.Name, ic.Ref.Name)
-		}
-		if !pass {
-			return false
-		}
-	}
-	return true
-}
-
-// githubInterceptor checks the event type and the HMAC-SHA256 signature, as Triggers' github
-// ClusterInterceptor does.
-func githubInterceptor(t *testing.T, params map[string]json.RawMessage, w webhook) bool {
-	t.Helper()
-	var ref struct{ SecretName, SecretKey string }
-	var events []string
-	if err := strictJSON(params["secretRef"], &ref); err != nil || ref.SecretName == "" || ref.SecretKey == "" {
-		t.Fatalf("github interceptor: secretRef %s: %v", params["secretRef"], err)
-	}
-	if err := strictJSON(params["eventTypes"], &events); err != nil || len(events) == 0 {
-		t.Fatalf("github interceptor: eventTypes %s: %v", params["eventTypes"], err)
-	}
-	if !contains(events, w.header.Get("X-GitHub-Event")) {
-		return false
-	}
-	want := "sha256=" + hmacHex(testSecrets[ref.SecretName][ref.SecretKey], w.body)
-	return subtle.ConstantTimeCompare([]byte(w.header.Get("X-Hub-Signature-256")), []byte(want)) == 1
-}
-
-func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// celInterceptor evaluates the filter, as Triggers' cel ClusterInterceptor does.
-func celInterceptor(t *testing.T, params map[string]json.RawMessage, w webhook, body map[string]any) bool {
-	t.Helper()
-	for name := range params {
-		if name != "filter" {
-			t.Fatalf("cel interceptor: param %q is not used by netops's triggers", name)
-		}
-	}
-	var filter string
-	if err := json.Unmarshal(params["filter"], &filter); err != nil {
+	v, err := lookup[T](objs)(name)
+	if err != nil {
 		t.Fatal(err)
 	}
-	ok, err := evalFilter(filter, w.header, body)
-	var evalErr *evalError
-	switch {
-	case errors.As(err, &evalErr):
-		// Triggers turns the event away when its filter fails on it, such as on a missing key.
-		t.Logf("cel filter %q: %v", filter, err)
-		return false
-	case err != nil:
-		t.Fatalf("cel filter %q: %v", filter, err)
-	}
-	return ok
+	return v
 }
 
-// evalError is a filter that compiled but failed on one event.
-type evalError struct{ err error }
-
-func (e *evalError) Error() string { return e.err.Error() }
-
-// evalFilter compiles and evaluates a filter in the environment Triggers gives it: header
-// (the canonical headers), body, and the extension functions canonical and compareSecret.
-func evalFilter(filter string, header http.Header, body map[string]any) (bool, error) {
-	headerType := cel.MapType(cel.StringType, cel.ListType(cel.StringType))
-	env, err := cel.NewEnv(
-		cel.Variable("header", headerType),
-		cel.Variable("body", cel.DynType),
-		cel.Function("canonical", cel.MemberOverload("header_canonical_string",
-			[]*cel.Type{headerType, cel.StringType}, cel.StringType,
-			cel.BinaryBinding(func(h, name ref.Val) ref.Val {
-				return types.String(header.Get(string(name.(types.String))))
-			}))),
-		cel.Function("compareSecret", cel.MemberOverload("string_compareSecret_string_string",
-			[]*cel.Type{cel.StringType, cel.StringType, cel.StringType}, cel.BoolType,
-			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
-				value, key, secret := string(args[0].(types.String)), string(args[1].(types.String)), string(args[2].(types.String))
-				want, ok := testSecrets[secret][key]
-				return types.Bool(ok && subtle.ConstantTimeCompare([]byte(value), []byte(want)) == 1)
-			}))),
-	)
-	if err != nil {
-		return false, err
-	}
-	ast, iss := env.Compile(filter)
-	if iss.Err() != nil {
-		return false, iss.Err()
-	}
-	if ast.OutputType() != cel.BoolType {
-		return false, fmt.Errorf("the filter is a %s, not a bool", ast.OutputType())
-	}
-	prg, err := env.Program(ast)
-	if err != nil {
-		return false, err
-	}
-	out, _, err := prg.Eval(map[string]any{"header": map[string][]string(header), "body": body})
-	if err != nil {
-		return false, &evalError{err}
-	}
-	return out == types.True, nil
-}
-
-// bindingVar is a variable of a TriggerBinding value: $(body.a.b) or $(header.Name).
-var bindingVar = regexp.MustCompile(`\$\((body|header)\.([^)]+)\)`)
-
-// bind evaluates a TriggerBinding value, as Triggers does: a string is taken as it is, any
-// other JSON value as its JSON text.
-func bind(t *testing.T, expr string, header http.Header, body map[string]any) string {
+// intercept runs a trigger's interceptors in order, each on the extensions the ones before it
+// added; the event goes on while each lets it. An interceptor whose params or filter do not
+// parse fails the test: the EventListener would drop every event on it.
+func intercept(t *testing.T, trig triggersv1.EventListenerTrigger, w webhook) (map[string]any, bool) {
 	t.Helper()
-	return bindingVar.ReplaceAllStringFunc(expr, func(v string) string {
-		m := bindingVar.FindStringSubmatch(v)
-		if m[1] == "header" {
-			return header.Get(m[2])
+	extensions := map[string]any{}
+	for _, ic := range trig.Interceptors {
+		if ic.Ref.Kind != triggersv1.ClusterInterceptorKind {
+			t.Fatalf("trigger %s: interceptor %s is a %q, want a ClusterInterceptor", trig.Name, ic.Ref.Name, ic.Ref.Kind)
 		}
-		var cur any = body
-		for _, key := range strings.Split(m[2], ".") {
-			obj, ok := cur.(map[string]any)
-			if !ok {
-				t.Fatalf("binding %s: %q is not an object", expr, key)
+		p, ok := clusterInterceptors[ic.Ref.Name]
+		if !ok {
+			t.Fatalf("trigger %s: unknown interceptor %q", trig.Name, ic.Ref.Name)
+		}
+		resp := p.Process(context.Background(), &triggersv1.InterceptorRequest{
+			Body:              string(w.body),
+			Header:            w.header,
+			Extensions:        extensions,
+			InterceptorParams: interceptors.GetInterceptorParams(ic),
+			Context: &triggersv1.TriggerContext{
+				EventURL:  "http://el-netops.netops.svc:8080",
+				EventID:   w.header.Get("X-GitHub-Delivery"),
+				TriggerID: "namespaces/" + listenerNamespace + "/triggers/" + trig.Name,
+			},
+		})
+		if !resp.Continue {
+			if strings.Contains(resp.Status.Message, "failed to parse") {
+				t.Fatalf("trigger %s: interceptor %s: %s", trig.Name, ic.Ref.Name, resp.Status.Message)
 			}
-			if cur, ok = obj[key]; !ok {
-				t.Fatalf("binding %s: the payload has no %q", expr, m[2])
-			}
+			t.Logf("trigger %s: interceptor %s: %s", trig.Name, ic.Ref.Name, resp.Status.Message)
+			return nil, false
 		}
-		if s, ok := cur.(string); ok {
-			return s
+		for k, v := range resp.Extensions {
+			extensions[k] = v
 		}
-		data, _ := json.Marshal(cur)
-		return string(data)
-	})
+	}
+	return extensions, true
 }
-
-// ttParam is a TriggerTemplate's reference to its param.
-var ttParam = regexp.MustCompile(`\$\(tt\.params\.([a-zA-Z0-9_-]+)\)`)
 
 // renderTemplate creates a TriggerTemplate's resources with values for its params: a param
 // without a value takes its default, and without a default is an error. A nil values map
-// gives every param its name as its value. The resources are decoded strictly.
-func renderTemplate(t *testing.T, tt *manifests.TriggerTemplate, values map[string]string) []manifests.Object {
+// gives every param its name as its value.
+func renderTemplate(t *testing.T, tt *triggersv1.TriggerTemplate, values map[string]string) []manifests.Object {
 	t.Helper()
-	resolved := map[string]string{}
+	var params []triggersv1.Param
 	for _, p := range tt.Spec.Params {
 		v, ok := values[p.Name]
 		switch {
@@ -290,20 +210,21 @@ func renderTemplate(t *testing.T, tt *manifests.TriggerTemplate, values map[stri
 		case !ok:
 			t.Fatalf("TriggerTemplate %s: param %q has no value and no default", tt.Name, p.Name)
 		}
-		resolved[p.Name] = v
+		params = append(params, triggersv1.Param{Name: p.Name, Value: v})
 	}
+	return decodeResources(t, tt, template.ResolveResources(tt, params))
+}
+
+// decodeResources decodes a template's resources strictly; a $(tt.params.x) left in one is a
+// param the template does not declare.
+func decodeResources(t *testing.T, tt *triggersv1.TriggerTemplate, resources []json.RawMessage) []manifests.Object {
+	t.Helper()
 	var out []manifests.Object
-	for i, raw := range tt.Spec.ResourceTemplates {
-		text := ttParam.ReplaceAllStringFunc(string(raw.Raw), func(ref string) string {
-			name := ttParam.FindStringSubmatch(ref)[1]
-			v, ok := resolved[name]
-			if !ok {
-				t.Fatalf("TriggerTemplate %s refers to an undeclared param %q", tt.Name, name)
-			}
-			quoted, _ := json.Marshal(v)
-			return string(quoted[1 : len(quoted)-1])
-		})
-		o, err := manifests.Decode([]byte(text))
+	for i, raw := range resources {
+		if strings.Contains(string(raw), "$(tt.params.") {
+			t.Fatalf("TriggerTemplate %s resource %d refers to an undeclared param: %s", tt.Name, i, raw)
+		}
+		o, err := manifests.Decode(raw)
 		if err != nil {
 			t.Fatalf("TriggerTemplate %s resource %d: %v", tt.Name, i, err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	triggersv1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 
 	"github.com/netops/netops/tasks/internal/manifests"
 )
@@ -42,7 +43,7 @@ func TestEveryYAMLDecodesStrictlyAndValidates(t *testing.T) {
 // TestTemplatesDecodeStrictlyAndValidate decodes the PipelineRuns the TriggerTemplates create,
 // with every $(tt.params.x) set, as Triggers would.
 func TestTemplatesDecodeStrictlyAndValidate(t *testing.T) {
-	for _, tt := range ofType[*manifests.TriggerTemplate](objects(t)) {
+	for _, tt := range ofType[*triggersv1.TriggerTemplate](objects(t)) {
 		values := map[string]string{}
 		for _, p := range tt.Spec.Params {
 			values[p.Name] = "42"
@@ -153,7 +154,7 @@ func steps(t *testing.T) map[string]v1.Step {
 			if v.Spec.PipelineSpec != nil {
 				addPipeline(o.String(), v.Spec.PipelineSpec)
 			}
-		case *manifests.TriggerTemplate:
+		case *triggersv1.TriggerTemplate:
 			for _, r := range renderTemplate(t, v, nil) {
 				visit(r)
 			}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	triggersv1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -26,7 +27,7 @@ type Object struct {
 	Index int    // the document's index in its file, from 0
 	GVK   schema.GroupVersionKind
 	Name  string // metadata.name, or metadata.generateName
-	Value any    // a pointer: *v1.Task, *v1.Pipeline, *EventListener, *rbacv1.ClusterRole, ...
+	Value any    // a pointer: *v1.Task, *v1.Pipeline, *triggersv1.EventListener, *rbacv1.ClusterRole, ...
 }
 
 func (o Object) String() string {
@@ -35,25 +36,20 @@ func (o Object) String() string {
 
 // kinds are the types a document may decode into, by apiVersion and kind.
 var kinds = map[schema.GroupVersionKind]func() any{
-	v1.SchemeGroupVersion.WithKind("Task"):                   func() any { return new(v1.Task) },
-	v1.SchemeGroupVersion.WithKind("Pipeline"):               func() any { return new(v1.Pipeline) },
-	v1.SchemeGroupVersion.WithKind("TaskRun"):                func() any { return new(v1.TaskRun) },
-	v1.SchemeGroupVersion.WithKind("PipelineRun"):            func() any { return new(v1.PipelineRun) },
-	triggers("EventListener"):                                func() any { return new(EventListener) },
-	triggers("TriggerBinding"):                               func() any { return new(TriggerBinding) },
-	triggers("TriggerTemplate"):                              func() any { return new(TriggerTemplate) },
-	corev1.SchemeGroupVersion.WithKind("ServiceAccount"):     func() any { return new(corev1.ServiceAccount) },
-	corev1.SchemeGroupVersion.WithKind("Namespace"):          func() any { return new(corev1.Namespace) },
-	rbacv1.SchemeGroupVersion.WithKind("Role"):               func() any { return new(rbacv1.Role) },
-	rbacv1.SchemeGroupVersion.WithKind("RoleBinding"):        func() any { return new(rbacv1.RoleBinding) },
-	rbacv1.SchemeGroupVersion.WithKind("ClusterRole"):        func() any { return new(rbacv1.ClusterRole) },
-	rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding"): func() any { return new(rbacv1.ClusterRoleBinding) },
+	v1.SchemeGroupVersion.WithKind("Task"):                    func() any { return new(v1.Task) },
+	v1.SchemeGroupVersion.WithKind("Pipeline"):                func() any { return new(v1.Pipeline) },
+	v1.SchemeGroupVersion.WithKind("TaskRun"):                 func() any { return new(v1.TaskRun) },
+	v1.SchemeGroupVersion.WithKind("PipelineRun"):             func() any { return new(v1.PipelineRun) },
+	triggersv1.SchemeGroupVersion.WithKind("EventListener"):   func() any { return new(triggersv1.EventListener) },
+	triggersv1.SchemeGroupVersion.WithKind("TriggerBinding"):  func() any { return new(triggersv1.TriggerBinding) },
+	triggersv1.SchemeGroupVersion.WithKind("TriggerTemplate"): func() any { return new(triggersv1.TriggerTemplate) },
+	corev1.SchemeGroupVersion.WithKind("ServiceAccount"):      func() any { return new(corev1.ServiceAccount) },
+	corev1.SchemeGroupVersion.WithKind("Namespace"):           func() any { return new(corev1.Namespace) },
+	rbacv1.SchemeGroupVersion.WithKind("Role"):                func() any { return new(rbacv1.Role) },
+	rbacv1.SchemeGroupVersion.WithKind("RoleBinding"):         func() any { return new(rbacv1.RoleBinding) },
+	rbacv1.SchemeGroupVersion.WithKind("ClusterRole"):         func() any { return new(rbacv1.ClusterRole) },
+	rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding"):  func() any { return new(rbacv1.ClusterRoleBinding) },
 }
-
-// TriggersGroupVersion is the API version of the Triggers kinds.
-var TriggersGroupVersion = schema.GroupVersion{Group: "triggers.tekton.dev", Version: "v1beta1"}
-
-func triggers(kind string) schema.GroupVersionKind { return TriggersGroupVersion.WithKind(kind) }
 
 // IsYAML reports whether name is a YAML file.
 func IsYAML(name string) bool {

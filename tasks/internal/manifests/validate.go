@@ -6,6 +6,7 @@ import (
 
 	"github.com/tektoncd/pipeline/pkg/apis/config"
 	v1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	triggersv1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"knative.dev/pkg/apis"
 )
@@ -28,7 +29,7 @@ type defaultable interface {
 }
 
 // Validate defaults a Tekton object and validates it as Tekton's admission webhook would
-// on create. Other objects pass.
+// on create, and a Triggers object as Triggers' webhook would. Other objects pass.
 func Validate(ctx context.Context, o Object) error {
 	d, ok := o.Value.(defaultable)
 	if !ok {
@@ -46,8 +47,11 @@ func Validate(ctx context.Context, o Object) error {
 	return nil
 }
 
-// Tekton types implement defaultable.
+// Tekton Pipelines' and Triggers' types implement defaultable.
 var (
+	_ defaultable = (*triggersv1.EventListener)(nil)
+	_ defaultable = (*triggersv1.TriggerBinding)(nil)
+	_ defaultable = (*triggersv1.TriggerTemplate)(nil)
 	_ defaultable = (*v1.Task)(nil)
 	_ defaultable = (*v1.Pipeline)(nil)
 	_ defaultable = (*v1.TaskRun)(nil)
