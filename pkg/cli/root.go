@@ -75,7 +75,9 @@ func NewRootCmd(s Streams) *cobra.Command {
 		Short:         "GitOps for a network declared in a git repo",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       currentVersion().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)

@@ -87,7 +87,19 @@ func TestValidateRev(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	run(t, "version").want(t, 0, "netops dev", "")
+	text := run(t, "version")
+	text.want(t, 0, "netops dev", "")
+	run(t, "--version").want(t, 0, text.out, "")
+	r := run(t, "version", "-o", "json")
+	r.want(t, 0, `"format_version": "1"`, "")
+	var v struct {
+		Version   string `json:"version"`
+		GoVersion string `json:"go_version"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v.Version == "" || v.GoVersion == "" {
+		t.Errorf("version -o json = %s (%v), want a version and a Go version", r.out, err)
+	}
+	run(t, "version", "-o", "yaml").want(t, 1, "", `unknown output format "yaml"`)
 }
 
 func TestUnknownCommand(t *testing.T) {
