@@ -102,7 +102,8 @@ func (e *PlanError) Error() string {
 func (e *PlanError) Unwrap() error { return e.Errors }
 
 func planError(repo, rev string, err error) error {
-	if list, ok := err.(load.Errors); ok {
+	var list load.Errors
+	if errors.As(err, &list) {
 		return &PlanError{Repo: repo, Rev: rev, Errors: list}
 	}
 	return err

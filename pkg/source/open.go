@@ -250,7 +250,7 @@ func cloneError(location string, err error) error {
 		hint = "the server's SSH host key is not in known_hosts; add it (ssh-keyscan HOST >> ~/.ssh/known_hosts), or set SSH_KNOWN_HOSTS to a file that holds it"
 	case errors.As(err, &hostKey):
 		hint = "the server's SSH host key differs from the one in known_hosts: it changed, or something is in the way; find out which before you replace it"
-	case strings.Contains(err.Error(), "ssh: unable to authenticate"):
+	case strings.Contains(err.Error(), "ssh: unable to authenticate"): // x/crypto/ssh has no error type for it
 		hint = "the server did not accept the SSH key; give a key (NETOPS_GIT_SSH_KEY) whose public half can read the repository, such as a deploy key"
 	case errors.Is(err, transport.ErrAuthenticationRequired):
 		hint = "the server did not get or did not accept credentials; set NETOPS_GIT_TOKEN to a token that can read the repository (https), or give an SSH key"
