@@ -49,7 +49,7 @@ func (r *Repo) FS(ctx context.Context, rev string) (fs.FS, Revision, error) {
 	if err != nil {
 		return nil, Revision{}, fmt.Errorf("reading the files of revision %q in %s: %w; check the repository with git fsck", rev, r.location, err)
 	}
-	fsys := &treeFS{mu: &r.mu, store: r.git.Storer, root: tree, rev: rev, time: c.Committer.When}
+	fsys := &treeFS{mu: &r.mu, store: r.git.Storer, root: tree, rev: rev, time: c.Committer.When, dirs: map[string]folder{}}
 	return fsys, newRevision(rev, c), nil
 }
 
@@ -59,8 +59,12 @@ type treeFS struct {
 	store storer.EncodedObjectStorer
 	root  *object.Tree
 	rev   string
-	time  time.Time // the commit's time, given as every file's modification time
+	time  time.Time         // the commit's time, given as every file's modification time
+	dirs  map[string]folder // the folders decoded so far, by path ("" is the top)
 }
+
+// folder is a decoded tree, its entries indexed by name; submodules are left out.
+type folder map[string]node
 
 var (
 	_ fs.ReadDirFS  = (*treeFS)(nil)
@@ -160,30 +164,43 @@ func (t *treeFS) node(name string) (node, error) {
 	if name == "." || name == "" {
 		return node{path: ".", mode: filemode.Dir, hash: t.root.Hash}, nil
 	}
-	tree, err := t.subtree(parent(name))
+	dir, err := t.folder(parent(name))
 	if err != nil {
 		return node{}, err
 	}
-	for _, e := range tree.Entries {
-		if e.Name == path.Base(name) && e.Mode != filemode.Submodule {
-			return node{path: name, mode: e.Mode, hash: e.Hash}, nil
-		}
+	n, ok := dir[path.Base(name)]
+	if !ok {
+		return node{}, fs.ErrNotExist
 	}
-	return node{}, fs.ErrNotExist
+	return n, nil
 }
 
-func (t *treeFS) subtree(name string) (*object.Tree, error) {
-	if name == "" {
-		return t.root, nil
+// folder is the folder at a path whose folders are not links, decoded once per FS.
+func (t *treeFS) folder(name string) (folder, error) {
+	if dir, ok := t.dirs[name]; ok {
+		return dir, nil
 	}
-	n, err := t.node(name)
-	if err != nil {
-		return nil, err
+	tree := t.root
+	if name != "" {
+		n, err := t.node(name)
+		if err != nil {
+			return nil, err
+		}
+		if n.mode != filemode.Dir {
+			return nil, fs.ErrNotExist
+		}
+		if tree, err = object.GetTree(t.store, n.hash); err != nil {
+			return nil, err
+		}
 	}
-	if n.mode != filemode.Dir {
-		return nil, fs.ErrNotExist
+	dir := make(folder, len(tree.Entries))
+	for _, e := range tree.Entries {
+		if e.Mode != filemode.Submodule {
+			dir[e.Name] = node{path: path.Join(name, e.Name), mode: e.Mode, hash: e.Hash}
+		}
 	}
-	return object.GetTree(t.store, n.hash)
+	t.dirs[name] = dir
+	return dir, nil
 }
 
 func (t *treeFS) lstat(name string) (fs.FileMode, error) {
@@ -218,16 +235,17 @@ func (t *treeFS) read(n node) ([]byte, error) {
 
 // entries lists a folder, sorted by name, without submodules.
 func (t *treeFS) entries(n node) ([]fs.DirEntry, error) {
-	tree, err := object.GetTree(t.store, n.hash)
+	name := n.path
+	if name == "." {
+		name = ""
+	}
+	dir, err := t.folder(name)
 	if err != nil {
 		return nil, err
 	}
-	var entries []fs.DirEntry
-	for _, e := range tree.Entries {
-		if e.Mode != filemode.Submodule {
-			child := node{path: path.Join(n.path, e.Name), mode: e.Mode, hash: e.Hash}
-			entries = append(entries, &dirEntry{fs: t, node: child})
-		}
+	entries := make([]fs.DirEntry, 0, len(dir))
+	for _, child := range dir {
+		entries = append(entries, &dirEntry{fs: t, node: child})
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, nil

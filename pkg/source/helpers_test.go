@@ -22,7 +22,7 @@ var gitEnv = []string{
 }
 
 // gitRun runs the git CLI in dir and returns its trimmed output.
-func gitRun(t *testing.T, dir string, args ...string) string {
+func gitRun(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
@@ -35,7 +35,7 @@ func gitRun(t *testing.T, dir string, args ...string) string {
 }
 
 // cliRepo makes an empty repository with the git CLI, on branch main.
-func cliRepo(t *testing.T) string {
+func cliRepo(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "network")
 	gitRun(t, t.TempDir(), "init", "-q", "-b", "main", dir)
@@ -43,7 +43,7 @@ func cliRepo(t *testing.T) string {
 }
 
 // commit writes files (content "" deletes), commits them all and returns the SHA.
-func commit(t *testing.T, dir, msg string, files map[string]string) string {
+func commit(t testing.TB, dir, msg string, files map[string]string) string {
 	t.Helper()
 	for name, content := range files {
 		if content == "" {
@@ -57,7 +57,7 @@ func commit(t *testing.T, dir, msg string, files map[string]string) string {
 	return gitRun(t, dir, "rev-parse", "HEAD")
 }
 
-func writeFile(t *testing.T, name, content string) {
+func writeFile(t testing.TB, name, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func readFile(t *testing.T, name string) string {
 	return string(data)
 }
 
-func open(t *testing.T, location string, opts ...source.Option) *source.Repo {
+func open(t testing.TB, location string, opts ...source.Option) *source.Repo {
 	t.Helper()
 	repo, err := source.Open(context.Background(), location, opts...)
 	if err != nil {
