@@ -2,12 +2,15 @@ package plan_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/netops/netops/pkg/load"
 	"github.com/netops/netops/pkg/plan"
@@ -66,6 +69,37 @@ func BenchmarkOffline(b *testing.B) {
 		}
 		if err := view.Write(io.Discard, p); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkViewTargets writes the text and Markdown views of a plan that changes one object in
+// each of n targets: the time per target should not grow with n.
+func BenchmarkViewTargets(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		before, after := plan.Targets{}, plan.Targets{}
+		for i := range n {
+			name := fmt.Sprintf("site-%05d", i)
+			cm := func(v string) *unstructured.Unstructured {
+				return &unstructured.Unstructured{Object: map[string]any{
+					"apiVersion": "v1", "kind": "ConfigMap",
+					"metadata": map[string]any{"name": name, "namespace": "pihole"},
+					"data":     map[string]any{"v": v},
+				}}
+			}
+			before[name] = []*unstructured.Unstructured{cm("a")}
+			after[name] = []*unstructured.Unstructured{cm("b")}
+		}
+		p := plan.Offline(before, after)
+		for _, view := range []plan.View{plan.Text{}, plan.Markdown{}} {
+			b.Run(fmt.Sprintf("%T/targets=%d", view, n), func(b *testing.B) {
+				for b.Loop() {
+					if err := view.Write(io.Discard, p); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/target")
+			})
 		}
 	}
 }

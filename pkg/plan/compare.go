@@ -24,13 +24,11 @@ func targetNames(sets ...Targets) []string {
 	var names []string
 	for _, s := range sets {
 		for name := range s {
-			if !slices.Contains(names, name) {
-				names = append(names, name)
-			}
+			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
-	return names
+	return slices.Compact(names)
 }
 
 // outcome is one object's change and what it means for the network.

@@ -125,16 +125,16 @@ func (Text) Write(w io.Writer, p *Plan) error {
 		}
 		b.WriteString("\n")
 	}
+	changes := byTarget(p)
 	for _, t := range p.Targets {
-		writeTarget(&b, p, t)
+		writeTarget(&b, t, changes[t])
 	}
 	b.WriteString(countLine(p) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeTarget(b *strings.Builder, p *Plan, target string) {
-	changes := changesOf(p, target)
+func writeTarget(b *strings.Builder, target string, changes []Change) {
 	if len(changes) == 0 {
 		return
 	}
@@ -148,12 +148,12 @@ func writeTarget(b *strings.Builder, p *Plan, target string) {
 	b.WriteString("\n")
 }
 
-// changesOf lists a target's changes that do something.
-func changesOf(p *Plan, target string) []Change {
-	var out []Change
+// byTarget lists each target's changes that do something, in one pass over the plan.
+func byTarget(p *Plan) map[string][]Change {
+	out := make(map[string][]Change, len(p.Targets))
 	for _, c := range p.Changes {
-		if c.Target == target && c.Action != NoOp {
-			out = append(out, c)
+		if c.Action != NoOp {
+			out[c.Target] = append(out[c.Target], c)
 		}
 	}
 	return out
@@ -167,8 +167,9 @@ type Markdown struct{}
 func (Markdown) Write(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	b.WriteString("### netops plan\n\n| target | add | change | destroy |\n|---|---:|---:|---:|\n")
+	changes := byTarget(p)
 	for _, t := range p.Targets {
-		c := targetCounts(p, t)
+		c := counts(changes[t])
 		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", t, c.Create, c.Update, c.Delete)
 	}
 	if len(p.Summary) > 0 {
@@ -178,21 +179,20 @@ func (Markdown) Write(w io.Writer, p *Plan) error {
 		}
 	}
 	for _, t := range p.Targets {
-		writeMarkdownTarget(&b, p, t)
+		writeMarkdownTarget(&b, t, changes[t])
 	}
 	fmt.Fprintf(&b, "\n%s\n", countLine(p))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func targetCounts(p *Plan, target string) Counts {
-	sub := &Plan{Changes: changesOf(p, target)}
+func counts(changes []Change) Counts {
+	sub := &Plan{Changes: changes}
 	sub.count()
 	return sub.Counts
 }
 
-func writeMarkdownTarget(b *strings.Builder, p *Plan, target string) {
-	changes := changesOf(p, target)
+func writeMarkdownTarget(b *strings.Builder, target string, changes []Change) {
 	if len(changes) == 0 {
 		return
 	}
