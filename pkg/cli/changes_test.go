@@ -78,5 +78,5 @@ func TestChangesText(t *testing.T) {
 	base := git(t, dir, "rev-parse", "HEAD")
 	appendFile(t, dir, "sites/cabin.yaml", "  - {name: cabin-iot, prefix: 192.168.21.0/24, role: iot, tenant: home}\n")
 	head := commitAll(t, dir, "cabin")
-	run(t, "changes", "--repo", dir, "--base", base, "--head", head).want(t, 0, "modified site/cabin (sites/cabin.yaml:3:1)\naffected sites: cabin\n", "")
+	run(t, "changes", "--repo", dir, "--base", base, "--head", head).want(t, 0, "modified site/cabin (sites/cabin.yaml:4:1)\naffected sites: cabin\n", "")
 }

@@ -44,7 +44,7 @@ func TestCheckJSONFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := doc.Findings[0]
-	if doc.FormatVersion != "1" || doc.Summary.Deny != 6 || f.Rule != "cidr.canonical" || f.File != "sites/home.yaml" || f.Line != 45 {
+	if doc.FormatVersion != "1" || doc.Summary.Deny != 6 || f.Rule != "cidr.canonical" || f.File != "sites/home.yaml" || f.Line != 46 {
 		t.Errorf("json = %+v", doc)
 	}
 }
@@ -86,7 +86,7 @@ func TestCheckBaseMarkdown(t *testing.T) {
 	commitAll(t, dir, "add a pool")
 	r := run(t, "check", "--repo", dir, "--base", "HEAD~1", "-o", "markdown")
 	r.want(t, cli.ExitFindings, "| New in this change | 1 | 0 |", "")
-	r.want(t, cli.ExitFindings, "| **deny** (new) | `metallb.pool-overlap` | `network/lan-pool` | `sites/home.yaml:61:9` |", "")
+	r.want(t, cli.ExitFindings, "| **deny** (new) | `metallb.pool-overlap` | `network/lan-pool` | `sites/home.yaml:62:9` |", "")
 }
 
 func TestCheckBaseMissing(t *testing.T) {
@@ -117,7 +117,7 @@ func TestCheckUserPolicyAndException(t *testing.T) {
 
 	replaceIn(t, dir, "sites/home.yaml", "dns: router.home.lan", "dns: router.vendor.com")
 	run(t, "check", "--repo", dir).want(t, cli.ExitFindings,
-		"sites/home.yaml:38:9: deny naming.dns-suffix address/home/router: router.vendor.com is not under a LAN domain\n", "")
+		"sites/home.yaml:39:9: deny naming.dns-suffix address/home/router: router.vendor.com is not under a LAN domain\n", "")
 
 	writeFile(t, dir, "exceptions.yaml", "apiVersion: netops.dev/v1alpha1\nkind: Exception\nrule: naming.dns-suffix\n"+
 		"entity: address/home/router\nreason: the router keeps its vendor name\nexpires: \"2999-12-31\"\n")

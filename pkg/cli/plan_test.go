@@ -60,7 +60,7 @@ func TestPlanLive(t *testing.T) {
 	replaceInFile(t, repo, "services.yaml", "ip: 192.168.6.60", "ip: 192.168.6.61")
 	commitAll(t, repo, "move plex")
 	moved := livePlan(t, repo)
-	moved.want(t, 2, "home: service media/plex moves from 192.168.6.60 to 192.168.6.61  (services.yaml:18)", "")
+	moved.want(t, 2, "home: service media/plex moves from 192.168.6.60 to 192.168.6.61  (services.yaml:19)", "")
 	moved.want(t, 2, `~ metadata.annotations["metallb.io/loadBalancerIPs"]: "192.168.6.60" -> "192.168.6.61"`, "")
 	moved.want(t, 2, "Plan: 0 to add, 2 to change, 0 to destroy.", "")
 

@@ -85,8 +85,8 @@ const vendorName = "dns: router.home.lan"
 func TestRepoPolicy(t *testing.T) {
 	res := checkRepo(t, repoPolicy(t, edit{home, vendorName, "dns: router.vendor.com"})...)
 	want := []finding{
-		{"homelab.naming.warn", policy.Warn, "plan/homelab", "", network.Pos{File: "netops.yaml", Line: 3, Col: 1}},
-		{"naming.dns-suffix", policy.Deny, "address/home/router", "", network.Pos{File: home, Line: 38, Col: 9}},
+		{"homelab.naming.warn", policy.Warn, "plan/homelab", "", network.Pos{File: "netops.yaml", Line: 4, Col: 1}},
+		{"naming.dns-suffix", policy.Deny, "address/home/router", "", network.Pos{File: home, Line: 39, Col: 9}},
 	}
 	if diff := cmp.Diff(want, summarize(res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

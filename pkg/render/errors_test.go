@@ -21,26 +21,26 @@ func TestErrors(t *testing.T) {
 		says   string
 	}{
 		{"Traefik 4", func(p *network.Plan) { p.Components.Traefik.Version = "v4.0.0" },
-			new(*render.ComponentError), "netops.yaml:12", "netops renders Traefik 3.x"},
+			new(*render.ComponentError), "netops.yaml:13", "netops renders Traefik 3.x"},
 		{"Traefik before traefik.io", func(p *network.Plan) { p.Components.Traefik.Version = "v2.9.10" },
-			new(*render.ComponentError), "netops.yaml:12", "traefik.containo.us"},
+			new(*render.ComponentError), "netops.yaml:13", "traefik.containo.us"},
 		{"Traefik bad version", func(p *network.Plan) { p.Components.Traefik.Version = "three" },
-			new(*render.ComponentError), "netops.yaml:12", `version "three"`},
+			new(*render.ComponentError), "netops.yaml:13", `version "three"`},
 		{"MetalLB ConfigMap era", func(p *network.Plan) { p.Components.MetalLB.Version = "v0.12.1" },
-			new(*render.ComponentError), "netops.yaml:9", "v0.13 and later"},
+			new(*render.ComponentError), "netops.yaml:10", "v0.13 and later"},
 		{"unknown image", func(p *network.Plan) {
 			p.Components.MetalLB.Images = map[string]string{"frr": "quay.io/frrouting/frr:10"}
 		},
-			new(*render.ComponentError), "netops.yaml:9", `unknown image "frr"`},
+			new(*render.ComponentError), "netops.yaml:10", `unknown image "frr"`},
 		{"Weave from a chart", func(p *network.Plan) { p.Components.Weave.Chart = &network.Chart{Path: "charts/weave"} },
 			new(*render.ComponentError), "cluster.yaml", "Kustomize base"},
 		{"a DaemonSet from the built-in chart", func(p *network.Plan) {
 			p.Components.Traefik.Values = map[string]any{"deployment": map[string]any{"kind": "DaemonSet"}}
-		}, new(*render.ComponentError), "netops.yaml:12", "runs a Deployment only"},
+		}, new(*render.ComponentError), "netops.yaml:13", "runs a Deployment only"},
 		{"site named as the cluster", func(p *network.Plan) { p.Sites[0].Name = "homelab" },
-			new(*render.Error), "sites/cabin.yaml:3", "name of a cluster"},
+			new(*render.Error), "sites/cabin.yaml:4", "name of a cluster"},
 		{"entrypoint without a class", func(p *network.Plan) { p.Services[0].IngressClass = "" },
-			new(*render.Error), "services.yaml:3", "names no ingressClass"},
+			new(*render.Error), "services.yaml:4", "names no ingressClass"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,10 +78,10 @@ func TestWarnings(t *testing.T) {
 	}
 	all := strings.Join(msgs, "\n")
 	for _, want := range []string{
-		"services.yaml:43:1: service kubernetes-dashboard/kubernetes-dashboard names ingress class traefik-nowhere",
-		"sites/cabin.yaml:28:9: pool cabin-pool has host bits set in 192.168.22.1/25",
-		"sites/cabin.yaml:3:1: site cabin has no nodeSelector",
-		"sites/cabin.yaml:3:1: pools [cabin-pool] use BGP mode",
+		"services.yaml:44:1: service kubernetes-dashboard/kubernetes-dashboard names ingress class traefik-nowhere",
+		"sites/cabin.yaml:29:9: pool cabin-pool has host bits set in 192.168.22.1/25",
+		"sites/cabin.yaml:4:1: site cabin has no nodeSelector",
+		"sites/cabin.yaml:4:1: pools [cabin-pool] use BGP mode",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no warning %q in:\n%s", want, all)

@@ -45,7 +45,7 @@ func TestOverlay(t *testing.T) {
 	if got := str(t, plex, "spec", "externalTrafficPolicy"); got != "Local" {
 		t.Errorf("plex externalTrafficPolicy %q, want the overlay's Local", got)
 	}
-	if got := plex.GetAnnotations()[render.AnnotationSource]; got != "services.yaml:18" {
+	if got := plex.GetAnnotations()[render.AnnotationSource]; got != "services.yaml:19" {
 		t.Errorf("plex's source became %q", got)
 	}
 	cm := find(t, home, "ConfigMap", "media", "plex-settings")
