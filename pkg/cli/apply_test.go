@@ -241,6 +241,7 @@ func TestApplyNeedsSiteOrAllSites(t *testing.T) {
 // holdLock makes target's lock held by holder, freshly renewed, for the rest of the test.
 func holdLock(t *testing.T, target, holder string) {
 	t.Helper()
+	kubeconfig(t) // starts the control plane, or fails the test saying how
 	c := cluster.client
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: apply.SystemNamespace}}
 	if err := c.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
