@@ -8,11 +8,9 @@
 #
 # COMPONENT is one of the rows below. The binaries land in
 #   ${NETOPS_CACHE:-$HOME/.cache/netops}/<component>/<version>/
-# which holds nothing but the binaries. Each is built in a throwaway module that requires the
-# component at its version (with the component's own replace lines, where it has them), under a
-# temporary name, and renamed into place, so an interrupted run never leaves half a binary behind.
-# Concurrent runs are serialised with flock. Build output goes to stderr; the only line on stdout is
-# the folder.
+# which holds nothing but the binaries (see hack/cache.sh). Each is built in a throwaway module that
+# requires the component at its version, with the component's own replace lines where it has them.
+# Build output goes to stderr; the only line on stdout is the folder.
 set -euo pipefail
 
 # component  version  module                      cgo  tags                          binary=package ...
@@ -31,11 +29,11 @@ row=$(awk -v c="$1" '$1 == c' <<<"$components")
 read -r name version module cgo tags bins <<<"$row"
 read -r -a bins <<<"$bins"
 
-dest="${NETOPS_CACHE:-${HOME:?set HOME or NETOPS_CACHE}/.cache/netops}/$name/$version"
-have() { [[ -f $dest/$1 && -x $dest/$1 && -s $dest/$1 ]]; }
+source "$(dirname "${BASH_SOURCE[0]}")/../cache.sh"
+dest=$(cache_dir "$name" "$version")
 missing() {
 	local b
-	for b in "${bins[@]}"; do have "${b%%=*}" || return 0; done
+	for b in "${bins[@]}"; do cached "$dest" "${b%%=*}" || return 0; done
 	return 1
 }
 if ! missing; then
@@ -43,13 +41,7 @@ if ! missing; then
 	exit 0
 fi
 
-mkdir -p "$dest"
-exec 9>"$dest/../.$version.lock"
-if ! flock -n 9; then
-	echo "build.sh: waiting for another build of $name $version" >&2
-	flock 9
-fi
-rm -f "$dest"/.*.tmp.*
+cache_lock "$dest"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; rm -f "$dest"/.*.tmp.$$' EXIT
 
@@ -70,15 +62,10 @@ trap 'rm -rf "$work"; rm -f "$dest"/.*.tmp.$$' EXIT
 	go mod tidy >&2
 ) >&2
 
+export CGO_ENABLED=$cgo
 for b in "${bins[@]}"; do
-	bin=${b%%=*} pkg=${b#*=}
-	have "$bin" && continue
-	start=$SECONDS
-	echo "build.sh: building $name $version: $bin from $pkg ..." >&2
-	flags=(-trimpath -ldflags "-s -w")
+	flags=(-ldflags "-s -w")
 	[[ $tags != - ]] && flags+=(-tags "$tags")
-	(cd "$work" && GOWORK=off CGO_ENABLED=$cgo go build "${flags[@]}" -o "$dest/.$bin.tmp.$$" "$pkg") >&2
-	mv -f "$dest/.$bin.tmp.$$" "$dest/$bin"
-	echo "build.sh: built $bin in $((SECONDS - start))s" >&2
+	cache_build "$dest" "${b%%=*}" "$work" "${b#*=}" "${flags[@]}"
 done
 printf '%s\n' "$dest"

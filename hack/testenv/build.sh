@@ -69,19 +69,17 @@ if [[ ! $etcd_version =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
 	exit 1
 fi
 
-cache_root="${NETOPS_CACHE:-${HOME:?set HOME or NETOPS_CACHE}/.cache/netops}/testenv"
+source "$here/../cache.sh"
 key="${k8s_version}-etcd${etcd_version#v}"
-dest="$cache_root/$key"
+dest=$(cache_dir testenv "$key")
 
 wanted=(kube-apiserver etcd)
 ((with_kubectl)) && wanted+=(kubectl)
 
-have() { [[ -f $dest/$1 && -x $dest/$1 && -s $dest/$1 ]]; }
-
 missing() {
 	local b
 	for b in "${wanted[@]}"; do
-		have "$b" || return 0
+		cached "$dest" "$b" || return 0
 	done
 	return 1
 }
@@ -96,44 +94,17 @@ command -v go >/dev/null || {
 	echo "build.sh: go is not on PATH" >&2
 	exit 1
 }
-
-mkdir -p "$dest"
-# The lock file sits beside the folder so that the folder holds only binaries.
-if command -v flock >/dev/null; then
-	exec 9>"$cache_root/.$key.lock"
-	if ! flock -n 9; then
-		echo "build.sh: waiting for another build of $key to finish" >&2
-		flock 9
-	fi
-	# Holding the lock, any temporary file here is left by a killed run.
-	rm -f "$dest"/.*.tmp.*
-fi
-
-cleanup() { rm -f "$dest"/.*.tmp.$$; }
-trap cleanup EXIT
+cache_lock "$dest"
+trap 'rm -f "$dest"/.*.tmp.$$' EXIT
 
 k8s_ldflags="-s -w"
 k8s_ldflags+=" -X k8s.io/component-base/version.gitVersion=$k8s_version"
 k8s_ldflags+=" -X k8s.io/component-base/version.gitMajor=$k8s_major"
 k8s_ldflags+=" -X k8s.io/component-base/version.gitMinor=$k8s_minor"
 
-# build NAME MODULE_DIR LDFLAGS PACKAGE
-build() {
-	local name=$1 moddir=$2 ldflags=$3 pkg=$4
-	if have "$name"; then
-		echo "build.sh: $dest/$name is cached" >&2
-		return 0
-	fi
-	local tmp="$dest/.$name.tmp.$$" start=$SECONDS
-	echo "build.sh: building $name from $pkg ..." >&2
-	(
-		cd "$moddir"
-		# Static binaries: no C toolchain needed, runnable on any linux box.
-		GOWORK=off CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$tmp" "$pkg"
-	) >&2
-	mv -f "$tmp" "$dest/$name"
-	echo "build.sh: built $name in $((SECONDS - start))s" >&2
-}
+# Static binaries: no C toolchain needed, runnable on any linux box.
+export CGO_ENABLED=0
+build() { cache_build "$dest" "$1" "$2" "$4" -ldflags "$3"; }
 
 build etcd "$here/etcd" "-s -w" go.etcd.io/etcd/server/v3
 build kube-apiserver "$here" "$k8s_ldflags" k8s.io/kubernetes/cmd/kube-apiserver
