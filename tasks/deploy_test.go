@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/tasks/internal/manifests"
 	"github.com/netops/netops/tasks/internal/runner"
 )
@@ -35,7 +36,7 @@ func testCluster(t *testing.T) (client.Client, string) {
 		t.Fatal("KUBEBUILDER_ASSETS is not set. The deploy test applies to a real kube-apiserver and etcd: " +
 			"run `make testenv`, then export KUBEBUILDER_ASSETS=\"$(hack/testenv/build.sh)\"")
 	}
-	env := &envtest.Environment{}
+	env := testcluster.New("", "")
 	if _, err := env.Start(); err != nil {
 		t.Fatalf("starting the control plane: %v", err)
 	}

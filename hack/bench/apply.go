@@ -10,9 +10,9 @@ import (
 	"github.com/fluxcd/pkg/ssa/utils"
 	"github.com/go-logr/logr"
 	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/pkg/load"
 	"github.com/netops/netops/pkg/render"
 )
@@ -25,7 +25,7 @@ const applyObjects = 500
 // them, then stop the control plane.
 func (b *bench) applyWorkloads() (_ []*result, err error) {
 	ctrllog.SetLogger(logr.Discard())
-	env := &envtest.Environment{BinaryAssetsDirectory: b.assets}
+	env := testcluster.New("", b.assets)
 	if _, err := env.Start(); err != nil {
 		return nil, fmt.Errorf("starting envtest from %s: %w", b.assets, err)
 	}

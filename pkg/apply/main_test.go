@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/pkg/apply"
 )
 
@@ -48,8 +49,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	env = &envtest.Environment{}
-	env.ControlPlane.APIServer = &envtest.APIServer{CertDir: dir}
+	env = testcluster.New(dir, "")
 	if cfg, err = env.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "starting the control plane:", err)
 		return 1

@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/pkg/apply"
 )
 
@@ -62,7 +63,7 @@ func kubeconfig(t *testing.T) string {
 }
 
 func startCluster() {
-	cluster.env = &envtest.Environment{}
+	cluster.env = testcluster.New("", "")
 	cfg, err := cluster.env.Start()
 	if err != nil {
 		cluster.err = err
