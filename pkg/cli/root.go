@@ -66,6 +66,7 @@ var commands = []func(Streams) *cobra.Command{
 	newCheckCmd,
 	newPolicyCmd,
 	newReportCmd,
+	newSchemaCmd,
 }
 
 // NewRootCmd builds the netops command tree.
