@@ -67,6 +67,7 @@ var commands = []func(Streams) *cobra.Command{
 	newPolicyCmd,
 	newReportCmd,
 	newSchemaCmd,
+	newExplainCmd,
 }
 
 // NewRootCmd builds the netops command tree.

@@ -17,3 +17,9 @@ func TestSchemaPrintsCommittedCopy(t *testing.T) {
 		t.Errorf("netops schema differs from docs/schema/netops.schema.json; run `go test ./pkg/schema -update`")
 	}
 }
+
+func TestExplain(t *testing.T) {
+	run(t, "explain", "Site.networks.pool.mode").want(t, 0, "TYPE:     string, one of: l2, bgp\n", "")
+	run(t, "explain", "Site").want(t, 0, "  networks               list of objects\n", "")
+	run(t, "explain", "Site.networks.poool").want(t, 1, "", `Site.networks has no field "poool"; its fields are: name, prefix`)
+}

@@ -17,15 +17,15 @@ type Info struct {
 var fields = map[string]Info{
 	"networkDoc.name":        {Doc: "The plan's name. Inventories, locks and reports name it, so that one plan never prunes another's objects.", Required: true, Label: true, Example: "name: homelab"},
 	"networkDoc.description": {Doc: "A sentence for people; the report shows it."},
-	"networkDoc.components":  {Doc: "The versions and chart sources of what netops installs in each cluster. Left out, the versions netops was built with."},
+	"networkDoc.components":  {Doc: "The versions and chart sources of what netops installs in each cluster. Left out, netops's built-in charts."},
 
 	"Components.metallb": {Doc: "MetalLB: controller, speaker (native L2 mode) and CRDs.", Renders: "the MetalLB install in each cluster's shared target"},
 	"Components.traefik": {Doc: "Traefik: two instances, LAN and online, each with its ingress class and its IP from the plan.", Renders: "the two Traefik installs in each cluster's shared target"},
 	"Components.weave":   {Doc: "Weave Net, the CNI: its version picks the image tags.", Renders: "the weave-net DaemonSet"},
 
-	"Component.version": {Doc: "The version to install, such as v0.14.9.", Defaults: "the version this netops was built and tested with", Example: "version: v0.14.9"},
+	"Component.version": {Doc: "The version to install, such as v0.14.9.", Defaults: "the built-in chart's", Example: "version: v0.14.9"},
 	"Component.chart":   {Doc: "Where the Helm chart comes from, instead of the built-in one: an HTTP or OCI repository pinned by version and digest, or a folder in the repo."},
-	"Component.values":  {Doc: "Helm values for the chart, merged with the ones netops sets from the plan."},
+	"Component.values":  {Doc: "Helm values for the chart, merged under the ones netops sets from the plan, which win."},
 	"Component.images":  {Doc: "Images by name, replacing the chart's, such as a mirror's copy."},
 
 	"Chart.repo":    {Doc: "An https:// repository with an index.yaml, or an oci:// one."},

@@ -168,18 +168,8 @@ func plural(s string) string {
 
 // Lookup finds the field at path, such as Site.networks.pool; the kind's name is case-sensitive.
 func Lookup(path string) (*Field, bool) {
-	parts := strings.Split(path, ".")
-	f := Kind(parts[0])
-	for _, p := range parts[1:] {
-		if f == nil {
-			return nil, false
-		}
-		if f.Same != "" {
-			f, _ = Lookup(f.Same)
-		}
-		f = child(f, p)
-	}
-	return f, f != nil
+	f, err := Find(path)
+	return f, err == nil
 }
 
 func child(f *Field, name string) *Field {
