@@ -68,6 +68,7 @@ var commands = []func(Streams) *cobra.Command{
 	newReportCmd,
 	newSchemaCmd,
 	newExplainCmd,
+	newInitCmd,
 }
 
 // NewRootCmd builds the netops command tree.
