@@ -60,6 +60,7 @@ var (
 		"a VLAN":             {"site.yaml", "role: clients", "role: clients\n    vlan: 20"},
 		"a lower-case proto": {"service.yaml", "- port: 80", "- port: 53\n    protocol: udp"},
 		"a quoted expiry":    {"exception.yaml", "reason: a test", "reason: a test\nexpires: \"2030-01-31\""},
+		"a DNS server":       {"cluster.yaml", "tenant: ops", "tenant: ops\ndns: {server: coredns}"},
 		"a VPN server":       {"vpn.yaml", "prefix: 10.8.0.0/24", "prefix: 10.8.0.0/24\nserver: {ip: 10.8.0.1}"},
 		"an IPv6 network":    {"site.yaml", "{exposure: lan}\n", "{exposure: lan}\n  - {name: office-v6, prefix: \"2001:db8:10::/64\", role: clients, tenant: ops}\n"},
 	}
@@ -83,6 +84,7 @@ var (
 		"another apiVersion":      {"tenant.yaml", "v1alpha1", "v1"},
 		"a service without ip":    {"service.yaml", "ip: 192.168.10.200\n", ""},
 		"an exception without":    {"exception.yaml", "reason: a test\n", ""},
+		"an unknown DNS server":   {"cluster.yaml", "tenant: ops", "tenant: ops\ndns: {server: bind}"},
 		"a cluster without pods":  {"cluster.yaml", "podCIDR: 10.244.0.0/16\n", ""},
 	}
 )

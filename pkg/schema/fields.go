@@ -44,6 +44,11 @@ var fields = map[string]Info{
 	"Cluster.apiVIP":      {Doc: "The API server's virtual IP behind haproxy; it must lie in a network with role vip.", Renders: "the tenant NetworkPolicies' rule that allows the API server", Rules: "cluster.api-vip", Example: "apiVIP: 192.168.1.10"},
 	"Cluster.apiServers":  {Doc: "The addresses the API servers advertise, the endpoints of the kubernetes Service: pods reach the API there once kube-proxy has translated the Service's IP.", Renders: "the tenant NetworkPolicies' egress to the API server", Rules: "cluster.api-servers", Example: "apiServers: [192.168.1.11/32, 192.168.1.12/32]"},
 	"Cluster.weave":       {Doc: "The Weave Net settings."},
+	"Cluster.dns":         {Doc: "Which DNS server serves the dns: names of the plan's addresses and services, and where their ConfigMap goes. The server's Deployment mounts the ConfigMap; see docs/dns.md.", Example: "dns: {server: coredns}"},
+
+	"DNS.server":    {Doc: "pihole: custom.list, \"IP name\" lines; coredns: a file for the hosts plugin, the same lines; dnsmasq: host-record=name,IP lines; none: no records.", Default: "pihole", Renders: "one ConfigMap of DNS records in the cluster's shared target"},
+	"DNS.namespace": {Doc: "The namespace of the records' ConfigMap: one of a tenant's namespaces, or kube-system. A namespace no tenant uses renders nothing, with a warning.", Defaults: "pihole for pihole, kube-system for coredns, dnsmasq for dnsmasq"},
+	"DNS.configMap": {Doc: "The ConfigMap's name.", Defaults: "pihole-custom-list, netops-dns-hosts or netops-dns"},
 
 	"Weave.ipAllocRange":   {Doc: "The range Weave hands pod addresses from.", Defaults: "the cluster's podCIDR", Renders: "the weave-net DaemonSet's IPALLOC_RANGE", Rules: "cluster.weave-range"},
 	"Weave.mtu":            {Doc: "Weave's MTU. 0 derives it from the smallest link MTU of the cluster's sites, less Weave's own overhead, so adding a site over a VPN lowers it and restarts weave-net on every node.", Default: 0, Renders: "the weave-net DaemonSet's WEAVE_MTU"},

@@ -57,6 +57,13 @@ func TestEveryFieldDescribed(t *testing.T) {
 	}
 }
 
+// TestEveryEnumListed keeps the schema's enums complete: a field of a new enum type needs its values.
+func TestEveryEnumListed(t *testing.T) {
+	for _, f := range schema.Unlisted() {
+		t.Errorf("%s takes only some strings: add its list of values to enums in pkg/schema/tree.go", f)
+	}
+}
+
 func compile(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSON()))

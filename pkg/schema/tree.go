@@ -39,6 +39,25 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[network.VPNType]():       names(network.VPNTypes),
 	reflect.TypeFor[network.PoolMode]():      names(network.PoolModes),
 	reflect.TypeFor[network.TrafficPolicy](): names(network.TrafficPolicies),
+	reflect.TypeFor[network.DNSServer]():     names(network.DNSServers),
+}
+
+// Unlisted are the types of fields that read themselves from text and of which the schema knows no
+// values: a new enum type of the model shows here until it is added to enums.
+func Unlisted() []string {
+	var out []string
+	for _, kind := range Kinds() {
+		Walk(Kind(kind), func(f *Field) {
+			t := f.goType
+			for t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+				t = deref(t.Elem())
+			}
+			if isText(t) && t.Kind() == reflect.String && enums[t] == nil {
+				out = append(out, f.Path+" ("+t.String()+")")
+			}
+		})
+	}
+	return out
 }
 
 func names[T ~string](list []T) []string {
