@@ -60,3 +60,25 @@ func TestDNSNamespaceUnused(t *testing.T) {
 		t.Errorf("warnings lack the unused dnsmasq namespace:\n%s", w)
 	}
 }
+
+// A Secret that an object reads, that the render does not create and no one is known to create,
+// is a warning at the file:line behind the object; the Weave password and MetalLB's memberlist are not.
+func TestUnmanagedSecret(t *testing.T) {
+	warnings := func(res *render.Result) string {
+		var w string
+		for _, tg := range res.Targets {
+			for _, x := range tg.Warnings {
+				w += x.String() + "\n"
+			}
+		}
+		return w
+	}
+	if w := warnings(renderExample(t)); strings.Contains(w, "reads Secret") {
+		t.Errorf("the example warns of a Secret:\n%s", w)
+	}
+	p := editedExample(t, "netops.yaml", "    version: v3.6.2\n", "    version: v3.6.2\n    values:\n      deployment:\n        imagePullSecrets: [{name: regcred}]\n")
+	w := warnings(renderPlan(t, p))
+	if !strings.Contains(w, "services.yaml:") || !strings.Contains(w, "Deployment/traefik/traefik-lan reads Secret traefik/regcred, which the render does not create") {
+		t.Errorf("warnings lack the unmanaged Secret:\n%s", w)
+	}
+}
