@@ -67,6 +67,9 @@ func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 		return err
 	}
 	fmt.Fprintf(s.Err, "checked %s with %d rules: %s\n", at(source.Redact(f.repo), rev), len(res.Rules), report.Summarize(res))
+	for _, u := range res.Undeclared {
+		fmt.Fprintf(s.Err, "warning: %s\n", u)
+	}
 	rep := report.Report{Repo: source.Redact(f.repo), Revision: rev.Hash, Base: f.base, Result: res}
 	err = errors.Join(out.Output(s.Out, rep), writeAll(extra, func(o report.Outputter, w io.Writer) error { return o.Output(w, rep) }))
 	if err != nil {

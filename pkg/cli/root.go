@@ -66,6 +66,9 @@ var commands = []func(Streams) *cobra.Command{
 	newCheckCmd,
 	newPolicyCmd,
 	newReportCmd,
+	newSchemaCmd,
+	newExplainCmd,
+	newInitCmd,
 }
 
 // NewRootCmd builds the netops command tree.

@@ -148,6 +148,7 @@ func (r *resolver) cluster(c *network.Cluster) {
 	if c.DNSDomain == "" {
 		c.DNSDomain = "cluster.local"
 	}
+	dnsDefaults(&c.DNS)
 	if !c.Weave.IPAllocRange.IsValid() {
 		c.Weave.IPAllocRange = c.PodCIDR
 	}

@@ -151,6 +151,25 @@ func (t *TrafficPolicy) UnmarshalText(b []byte) error {
 	return oneOf((*string)(t), string(b), "external traffic policy", TrafficPolicies)
 }
 
+// DNSServer is the DNS server that reads the plan's DNS records, each in its own format.
+type DNSServer string
+
+// The DNS servers.
+const (
+	DNSPihole  DNSServer = "pihole"  // custom.list, "IP name" lines
+	DNSCoreDNS DNSServer = "coredns" // a file for the hosts plugin, "IP name" lines
+	DNSDnsmasq DNSServer = "dnsmasq" // a conf file of host-record=name,IP lines
+	DNSNone    DNSServer = "none"    // no records are rendered
+)
+
+// DNSServers lists every DNS server.
+var DNSServers = []DNSServer{DNSPihole, DNSCoreDNS, DNSDnsmasq, DNSNone}
+
+// UnmarshalText accepts only a known DNS server.
+func (d *DNSServer) UnmarshalText(b []byte) error {
+	return oneOf((*string)(d), string(b), "DNS server", DNSServers)
+}
+
 func oneOf[T ~string](dst *string, v, what string, allowed []T) error {
 	if slices.Contains(allowed, T(v)) {
 		*dst = v

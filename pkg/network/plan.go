@@ -48,6 +48,15 @@ type Cluster struct {
 	// Service: pods reach the API there once kube-proxy has translated the Service's IP.
 	APIServers []netip.Prefix `yaml:"apiServers"`
 	Weave      Weave          `yaml:"weave"`
+	DNS        DNS            `yaml:"dns"`
+}
+
+// DNS says which DNS server serves the plan's DNS names, and where their ConfigMap goes.
+type DNS struct {
+	Pos       Pos       `yaml:"-"`
+	Server    DNSServer `yaml:"server"`    // defaults to pihole
+	Namespace string    `yaml:"namespace"` // defaults to the server's usual one
+	ConfigMap string    `yaml:"configMap"` // defaults to the server's usual name
 }
 
 // Weave holds the settings of the Weave Net CNI.

@@ -19,7 +19,7 @@ import (
 
 // homelabTargets renders examples/homelab with one text replaced in one file, as a pull request
 // would change it.
-func homelabTargets(b *testing.B, file, old, new string) plan.Targets {
+func homelabTargets(b testing.TB, file, old, new string) plan.Targets {
 	b.Helper()
 	fsys := fstest.MapFS{}
 	root := os.DirFS("../../examples/homelab")

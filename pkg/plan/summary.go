@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -31,6 +32,8 @@ func summarize(c Change, before, after map[string]any) []Summary {
 		kind, text = "pool", poolText(c, addresses(before), addresses(after))
 	case c.Ref.Kind == "Service":
 		kind, text = "ip", serviceText(c, lbIPs(before), lbIPs(after))
+	case c.Ref.Kind == "DaemonSet" && c.Ref.Namespace == "kube-system" && c.Ref.Name == "weave-net":
+		kind, text = "cluster", weaveText(c, before, after)
 	case c.Ref.Kind == "NetworkPolicy":
 		kind, text = "policy", fmt.Sprintf("namespace %s: network policies %s", c.Ref.Namespace, verb(c.Action))
 	}
@@ -38,6 +41,51 @@ func summarize(c Change, before, after map[string]any) []Summary {
 		return nil
 	}
 	return []Summary{{Kind: kind, Target: c.Target, Text: text, Source: c.Source}}
+}
+
+// weaveMTUFrom is the annotation on the weave-net DaemonSet that says where its MTU comes from.
+const weaveMTUFrom = "netops.dev/weave-mtu-from"
+
+// weaveText names what a change of the weave-net DaemonSet does to the whole cluster: its MTU, and
+// the restart of weave-net on every node that any change of its pod template brings.
+func weaveText(c Change, before, after map[string]any) string {
+	if c.Action != Update {
+		return fmt.Sprintf("Weave Net %s", verb(c.Action))
+	}
+	bt, _, _ := unstructured.NestedMap(before, "spec", "template")
+	at, _, _ := unstructured.NestedMap(after, "spec", "template")
+	if reflect.DeepEqual(bt, at) {
+		return ""
+	}
+	b, a := weaveMTU(before), weaveMTU(after)
+	if b == a {
+		return "weave-net restarts on every node"
+	}
+	from, _, _ := unstructured.NestedString(after, "metadata", "annotations", weaveMTUFrom)
+	if from != "" {
+		from = " (" + from + ")"
+	}
+	return fmt.Sprintf("Weave MTU %s → %s%s, weave-net restarts on every node", b, a, from)
+}
+
+// weaveMTU is the WEAVE_MTU of the weave container, or "the default" when it has none.
+func weaveMTU(o map[string]any) string {
+	containers, _, _ := unstructured.NestedSlice(o, "spec", "template", "spec", "containers")
+	for _, c := range containers {
+		m, _ := c.(map[string]any)
+		if m["name"] != "weave" {
+			continue
+		}
+		env, _ := m["env"].([]any)
+		for _, e := range env {
+			if em, _ := e.(map[string]any); em["name"] == "WEAVE_MTU" {
+				if v, ok := em["value"].(string); ok {
+					return v
+				}
+			}
+		}
+	}
+	return "the default"
 }
 
 func verb(a Action) string {

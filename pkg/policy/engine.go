@@ -22,6 +22,8 @@ type Engine struct {
 	outputs []output
 	rules   []Rule
 	now     time.Time
+	// undeclared are the repo's rules without a custom.id.
+	undeclared []Undeclared
 }
 
 // output is one rule whose results the query collects, such as data.netops.cidr.deny.
@@ -58,6 +60,7 @@ func New(ctx context.Context, repo fs.FS, opts ...Option) (*Engine, error) {
 	}
 	e.outputs = outputs(c)
 	e.rules = catalog(c)
+	e.undeclared = undeclared(c)
 	r := rego.New(rego.Compiler(c), rego.Query(queryText(e.outputs)), rego.Store(inmem.NewFromObject(m.data)))
 	if e.query, err = r.PrepareForEval(ctx); err != nil {
 		return nil, opaErrors(err)
@@ -151,5 +154,5 @@ func (e *Engine) Check(ctx context.Context, p *network.Plan, opts ...CheckOption
 	kept, excepted := except(found, p.Exceptions, e.now)
 	sortFindings(kept)
 	sortFindings(excepted)
-	return &Result{Findings: kept, Excepted: excepted, Rules: withSeen(e.rules, kept, excepted)}, nil
+	return &Result{Findings: kept, Excepted: excepted, Rules: withSeen(e.rules, kept, excepted), Undeclared: e.undeclared}, nil
 }

@@ -57,6 +57,8 @@ type Result struct {
 	Excepted []Finding
 	Rules    []Rule // every rule the check ran, by id
 	Compared bool   // whether Compare marked Findings as new or existing
+	// Undeclared are the repo's rules without a custom.id, which Rules leaves out until they report.
+	Undeclared []Undeclared
 }
 
 // Count counts the findings of a severity; with onlyNew, only those new since the base.

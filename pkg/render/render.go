@@ -65,6 +65,7 @@ func Render(ctx context.Context, plan *network.Plan, opts ...Option) (*Result, e
 			return nil, err
 		}
 	}
+	warnUnmanagedSecrets(plan, res)
 	return res, checkOwners(res)
 }
 

@@ -44,9 +44,23 @@ func (r *renderer) weave(_ context.Context, t *Target, c *network.Cluster) error
 	if c.Weave.PasswordSecret.Name == "" {
 		t.warn(pos, "Weave Net between the nodes is not encrypted: set weave.passwordSecret to a Secret's name and key")
 	}
+	_, from := r.weaveMTU(c)
+	for _, o := range objs {
+		if o.GetKind() == "DaemonSet" && o.GetName() == "weave-net" {
+			a := o.GetAnnotations()
+			if a == nil {
+				a = map[string]string{}
+			}
+			a[AnnotationWeaveMTU] = from
+			o.SetAnnotations(a)
+		}
+	}
 	t.add(pos, objs...)
 	return nil
 }
+
+// AnnotationWeaveMTU on the weave-net DaemonSet says where its MTU comes from, for the plan's summary.
+const AnnotationWeaveMTU = "netops.dev/weave-mtu-from"
 
 // weaveKustomization writes the base, and a kustomization over it with the plan's images and settings.
 func (r *renderer) weaveKustomization(c *network.Cluster) (filesys.FileSystem, error) {
@@ -78,9 +92,10 @@ func (r *renderer) weaveKustomization(c *network.Cluster) (filesys.FileSystem, e
 // container it adds to is weave's.
 func (r *renderer) weaveSettings(c *network.Cluster) []any {
 	const container = "/spec/template/spec/containers/0"
+	mtu, _ := r.weaveMTU(c)
 	env := []any{
 		map[string]any{"name": "IPALLOC_RANGE", "value": c.Weave.IPAllocRange.String()},
-		map[string]any{"name": "WEAVE_MTU", "value": strconv.Itoa(r.weaveMTU(c))},
+		map[string]any{"name": "WEAVE_MTU", "value": strconv.Itoa(mtu)},
 	}
 	if ref := c.Weave.PasswordSecret; ref.Name != "" {
 		env = append(env, map[string]any{"name": "WEAVE_PASSWORD", "valueFrom": map[string]any{
@@ -107,16 +122,18 @@ func weaveImage(name, version string, overrides ...string) types.Image {
 }
 
 // weaveMTU is the cluster's Weave MTU, or one that fits the smallest link of its sites, a VPN's own
-// MTU included.
-func (r *renderer) weaveMTU(c *network.Cluster) int {
+// MTU included; from says where it comes from, with the file:line.
+func (r *renderer) weaveMTU(c *network.Cluster) (mtu int, from string) {
 	if c.Weave.MTU > 0 {
-		return c.Weave.MTU
+		return c.Weave.MTU, "weave.mtu at " + source(r.weavePos(c))
 	}
-	smallest := 1500
+	smallest, from := 1500, "the default link MTU, 1500"
 	for _, s := range r.idx.siteList[c.Name] {
-		smallest = min(smallest, r.linkMTU(s))
+		if m := r.linkMTU(s); m < smallest {
+			smallest, from = m, "site "+s.Name+"'s link at "+source(linkPos(s))
+		}
 	}
-	return smallest - weaveOverhead
+	return smallest - weaveOverhead, from
 }
 
 func (r *renderer) linkMTU(s *network.Site) int {
@@ -136,4 +153,12 @@ func (r *renderer) weavePos(c *network.Cluster) network.Pos {
 		return c.Weave.Pos
 	}
 	return c.Pos
+}
+
+// linkPos is where a site's link is written, or the site when it has no link: block.
+func linkPos(s *network.Site) network.Pos {
+	if s.Link.Pos.File != "" {
+		return s.Link.Pos
+	}
+	return s.Pos
 }

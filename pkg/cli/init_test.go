@@ -1,0 +1,34 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// What init writes validates and checks clean, with one site and with three, and renders offline.
+func TestInitChecksClean(t *testing.T) {
+	for _, sites := range []string{"1", "3"} {
+		dir := filepath.Join(t.TempDir(), "net")
+		run(t, "init", "--sites", sites, dir).want(t, 0, "next: netops validate --repo "+dir, "wrote sites/site-1.yaml")
+		run(t, "validate", "--repo", dir).want(t, 0, "my-network is valid: "+sites+" site", "")
+		run(t, "check", "--repo", dir).want(t, 0, "", ": 0 denies, 0 warnings, 0 excepted")
+		r := run(t, "render", "--repo", dir, "--offline")
+		r.want(t, 0, "192.168.10.1 router.site-1.lan\n", "")
+		if r.err != "" {
+			t.Errorf("--sites %s: render warned:\n%s", sites, r.err)
+		}
+	}
+}
+
+func TestInitRefusesNonEmptyDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "init", dir).want(t, 1, "", "is not empty (it holds notes.txt)")
+	if _, err := os.Stat(filepath.Join(dir, "netops.yaml")); err == nil {
+		t.Error("init wrote into a non-empty folder")
+	}
+	run(t, "init", "--sites", "0", filepath.Join(dir, "new")).want(t, 1, "", "lay out from 1 to 20 sites")
+}
