@@ -148,6 +148,9 @@ func (r *resolver) cluster(c *network.Cluster) {
 	if c.DNSDomain == "" {
 		c.DNSDomain = "cluster.local"
 	}
+	if c.CNI == "" {
+		c.CNI = network.CNIWeave
+	}
 	if !c.Weave.IPAllocRange.IsValid() {
 		c.Weave.IPAllocRange = c.PodCIDR
 	}
