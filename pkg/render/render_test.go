@@ -538,3 +538,21 @@ func TestAPIServer(t *testing.T) {
 		t.Error("no warning about a cluster without apiServers")
 	}
 }
+
+// TestTraefikPerInstance checks that the Traefik peers and backends are per instance: the online
+// instance may forward only to tenants that may go online, and guests admit the LAN instance's pods.
+func TestTraefikPerInstance(t *testing.T) {
+	tg := target(t, renderExample(t), "homelab")
+	online := find(t, tg, "NetworkPolicy", "traefik", "netops-allow-backends-traefik-online")
+	if sel, _, _ := unstructured.NestedStringMap(online.Object, "spec", "podSelector", "matchLabels"); sel["app.kubernetes.io/instance"] != "traefik-online-traefik" {
+		t.Errorf("the online backends policy selects %v, not the online instance's pods", sel)
+	}
+	if got := mustYAML(t, online); strings.Contains(got, "- guests") {
+		t.Errorf("the online Traefik may forward to guests:\n%s", got)
+	}
+	from := find(t, tg, "NetworkPolicy", "guests", "netops-allow-from-traefik")
+	got := mustYAML(t, from)
+	if !strings.Contains(got, "app.kubernetes.io/instance: traefik-lan-traefik") || strings.Contains(got, "traefik-online") {
+		t.Errorf("guests should admit the LAN Traefik's pods only:\n%s", got)
+	}
+}
