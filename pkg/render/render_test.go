@@ -381,7 +381,7 @@ func TestLANClients(t *testing.T) {
 		{"qbittorrent: the shared VPN carries no tenant that may use it", "", "", "home", "downloads", "qbittorrent",
 			append([]string{"10.8.4.0/24"}, homeOwn...)},
 		{"pihole: platform's and home's networks; the shared VPN brings the platform's, not the cabin's home devices", "", "", "home", "pihole", "pihole-dns-udp",
-			append([]string{"10.8.2.0/24", "10.8.4.0/24", "192.168.2.0/23", "192.168.4.0/23", "192.168.6.0/24", "192.168.22.0/24"})},
+			[]string{"10.8.2.0/24", "10.8.4.0/24", "192.168.2.0/23", "192.168.4.0/23", "192.168.6.0/24", "192.168.22.0/24"}},
 		{"no VPN routes the cabin's pool", "", "", "cabin", "pihole", "cabin-dns", cabin},
 		{"the shared VPN routes nothing", "routes: [lan-pool]\n", "", "home", "media", "plex",
 			append([]string{"10.8.4.0/24"}, homeOwn...)},
