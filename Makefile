@@ -17,10 +17,11 @@ build: ## build bin/netops
 
 vet: ## go vet and gofmt
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l pkg cmd policies manifests internal 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal; echo "gofmt needed"; exit 1; }
+	@test -z "$$(gofmt -l pkg cmd policies manifests internal hack/reachtest 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal hack/reachtest; echo "gofmt needed"; exit 1; }
 
-test: vet ## the whole test suite, against a real kube-apiserver, and one run of every benchmark
+test: vet ## the whole test suite, against a real kube-apiserver, the reachability truth tables under cyclonus, and one run of every benchmark
 	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 ./...
+	cd hack/reachtest && $(GO) vet ./... && $(GO) test -count=1 ./...
 	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
 testenv: ## build kube-apiserver, etcd and kubectl from the Go module proxy, once per version

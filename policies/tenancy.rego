@@ -246,3 +246,40 @@ namespace_owners[ns] contains t.name if {
 	some t in input.tenants
 	some ns in t.namespaces
 }
+
+# METADATA
+# title: Other tenants' networks reached only with their consent
+# description: >-
+#   A tenant reaches another tenant's network only when that tenant lists it in the network's
+#   reachableBy. The finding is at the tenant whose reaches grants it. IoT networks have their own
+#   rule, tenancy.iot-reach.
+# custom:
+#   id: tenancy.reach-consent
+deny contains f if {
+	some t in input.tenants
+	some r in t.reaches
+	n := input.networks[r]
+	n.role != "iot"
+	n.tenant != t.name
+	not t.name in n.reachableBy
+	msg := sprintf("tenant %s reaches %s of tenant %s, which does not list it in reachableBy; add %s there, or drop the reach", [t.name, lib.net(n), n.tenant, t.name])
+	f := lib.pair(rego.metadata.rule(), t.entity, n.entity, msg)
+}
+
+# METADATA
+# title: LAN services that keep the client's address
+# description: >-
+#   A LAN service kept at externalTrafficPolicy Cluster sees every client as the node that took the
+#   packet: on Weave Net an address of the pod CIDR (weaveworks/weave docs/k8s-src-ip.md). Its policy
+#   must admit the whole pod CIDR, so it cannot tell clients apart. netops renders Local unless the
+#   plan asks for Cluster.
+# custom:
+#   id: tenancy.client-address
+warn contains f if {
+	some s in input.services
+	s.exposure == "lan"
+	s.externalTrafficPolicy == "Cluster"
+	c := input.clusters[input.sites[input.networks[s.pool].site].cluster]
+	msg := sprintf("service %s keeps externalTrafficPolicy Cluster: on %s its pods see every client as a node's address in the pod CIDR %s, so its policy admits that whole range and cannot tell clients apart; drop externalTrafficPolicy to render Local", [s.entity, c.cni, c.podCIDR])
+	f := lib.finding(rego.metadata.rule(), s.entity, msg)
+}

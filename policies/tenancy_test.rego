@@ -172,3 +172,36 @@ test_namespace_of_two_tenants if {
 		"msg": "namespace media belongs to tenants guests and home; give it to one of them",
 	}}
 }
+
+test_reach_consent if {
+	nets := object.union(networks, {"guest-lan": net("guest-lan", "guests", "clients", "private")})
+	f := tenancy.deny with input as plan({"networks": nets, "tenants": {"home": {"reaches": ["iot", "guest-lan"]}}})
+	f == {{
+		"rule": "tenancy.reach-consent", "entity": "tenant/home", "related": "network/guest-lan",
+		"msg": "tenant home reaches guest-lan (192.168.0.0/24) of tenant guests, which does not list it in reachableBy; add home there, or drop the reach",
+	}}
+}
+
+test_reach_consent_given if {
+	nets := object.union(networks, {"guest-lan": object.union(net("guest-lan", "guests", "clients", "private"), {"reachableBy": ["home"]})})
+	count(tenancy.deny) == 0 with input as plan({"networks": nets, "tenants": {"home": {"reaches": ["iot", "guest-lan"]}}})
+}
+
+client_address_plan(policy) := plan({
+	"services": {"media/plex": service("home", "media", "plex", "lan-pool", {"externalTrafficPolicy": policy})},
+	"networks": object.union(networks, {"lan-pool": {"site": "home"}}),
+	"sites": {"home": {"name": "home", "cluster": "homelab"}},
+	"clusters": {"homelab": {"name": "homelab", "cni": "weave", "podCIDR": "10.244.0.0/16"}},
+})
+
+test_client_address_warns_for_cluster if {
+	f := tenancy.warn with input as client_address_plan("Cluster")
+	f == {{
+		"rule": "tenancy.client-address", "entity": "service/media/plex",
+		"msg": "service service/media/plex keeps externalTrafficPolicy Cluster: on weave its pods see every client as a node's address in the pod CIDR 10.244.0.0/16, so its policy admits that whole range and cannot tell clients apart; drop externalTrafficPolicy to render Local",
+	}}
+}
+
+test_client_address_quiet_for_local if {
+	count(tenancy.warn) == 0 with input as client_address_plan("")
+}

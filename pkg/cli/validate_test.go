@@ -37,7 +37,7 @@ func TestValidateErrors(t *testing.T) {
 	writeFile(t, dir, "notes.yaml", "just words\n")
 	r := run(t, "validate", "--repo", dir)
 	r.want(t, 1, "", "notes.yaml:1:1: expected a mapping, found \"just words\"; write key: value pairs\n")
-	r.want(t, 1, "", "tenants.yaml:31:1: duplicate key \"vpns\" (first at line 29); remove one of them\n")
+	r.want(t, 1, "", "tenants.yaml:32:1: duplicate key \"vpns\" (first at line 30); remove one of them\n")
 	r.want(t, 1, "", "2 problem(s)")
 }
 

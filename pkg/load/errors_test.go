@@ -121,6 +121,9 @@ func TestLoadErrors(t *testing.T) {
 		{"bad expiry date", map[string]string{"exceptions.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Exception\nrule: x\nentity: network/lan\nreason: r\nexpires: next year\n"}, []string{`exceptions.yaml:1:1: bad expiry date "next year"; write the date as YYYY-MM-DD`}},
 		{"YAML alias", map[string]string{"x.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Site\nname: x\nnetworks: &n\n  - name: a\n    networks: *n\n"}, []string{"x.yaml:6:15: YAML aliases are not allowed in plan documents"}},
 		{"empty list item", replace(site, "networks:\n", "networks:\n  -\n"), []string{"sites/a.yaml:5:4: empty list item; remove the item or fill it in"}},
+		{"unknown cni", replace("cluster.yaml", "tenant: ops\n", "tenant: ops\ncni: flannel\n"), []string{`cluster.yaml:5:6: unknown cni "flannel"; use one of: weave`}},
+		{"unknown tenant in a service's usableBy", replace(svc, "tenant: ops\n", "tenant: ops\nusableBy: [guests]\n"), []string{`services.yaml:1:1: unknown tenant "guests"`}},
+		{"unknown tenant in a tenant's usableBy", replace("tenants.yaml", "pools: [pool]", "pools: [pool]\nusableBy: [guests]"), []string{`tenants.yaml:1:1: unknown tenant "guests"`}},
 		{"service without namespace", replace(svc, "namespace: dns\n", ""), []string{`services.yaml:1:1: missing namespace; add namespace:`}},
 	}
 	for _, c := range cases {

@@ -149,6 +149,9 @@ func (r *resolver) cluster(c *network.Cluster) {
 		c.DNSDomain = "cluster.local"
 	}
 	dnsDefaults(&c.DNS)
+	if c.CNI == "" {
+		c.CNI = network.CNIWeave
+	}
 	if !c.Weave.IPAllocRange.IsValid() {
 		c.Weave.IPAllocRange = c.PodCIDR
 	}

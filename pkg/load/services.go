@@ -25,6 +25,7 @@ func (r *resolver) service(s *network.Service) {
 	if r.required(s.Pos, s.Tenant != "", "tenant", "name the tenant that owns the service") {
 		ref(r, s.Pos, "tenant", s.Tenant, r.tenants)
 	}
+	refs(r, s.Pos, "tenant", s.UsableBy, r.tenants)
 	r.required(s.Pos, s.IP.IsValid(), "ip", "add ip: a fixed address from the pool")
 	r.servicePool(s)
 	r.ports(s)

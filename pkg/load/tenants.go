@@ -40,4 +40,5 @@ func (r *resolver) tenant(t *network.Tenant) {
 	}
 	refs(r, t.Pos, "VPN", t.VPNs, r.vpns)
 	refs(r, t.Pos, "network", t.Reaches, r.networks)
+	refs(r, t.Pos, "tenant", t.UsableBy, r.tenants)
 }

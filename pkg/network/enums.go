@@ -170,6 +170,25 @@ func (d *DNSServer) UnmarshalText(b []byte) error {
 	return oneOf((*string)(d), string(b), "DNS server", DNSServers)
 }
 
+// CNI is a cluster's network plugin.
+type CNI string
+
+// The network plugins.
+const (
+	// CNIWeave is Weave Net. With externalTrafficPolicy Cluster, a pod sees traffic from a
+	// LoadBalancer Service as coming from the weave bridge of the node that took it, an address of the
+	// pod CIDR (weaveworks/weave docs/k8s-src-ip.md); with Local and NO_MASQ_LOCAL=1, the client's.
+	CNIWeave CNI = "weave"
+)
+
+// CNIs lists every network plugin.
+var CNIs = []CNI{CNIWeave}
+
+// UnmarshalText accepts only a known network plugin.
+func (c *CNI) UnmarshalText(b []byte) error {
+	return oneOf((*string)(c), string(b), "cni", CNIs)
+}
+
 func oneOf[T ~string](dst *string, v, what string, allowed []T) error {
 	if slices.Contains(allowed, T(v)) {
 		*dst = v

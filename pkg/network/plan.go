@@ -47,6 +47,9 @@ type Cluster struct {
 	// APIServers are the addresses the API servers advertise, the endpoints of the kubernetes
 	// Service: pods reach the API there once kube-proxy has translated the Service's IP.
 	APIServers []netip.Prefix `yaml:"apiServers"`
+	// CNI is the network plugin, which decides the source address a pod sees for traffic that came
+	// through a LoadBalancer Service; defaults to weave, the only one so far.
+	CNI        CNI            `yaml:"cni"`
 	Weave      Weave          `yaml:"weave"`
 	DNS        DNS            `yaml:"dns"`
 }
@@ -149,6 +152,8 @@ type Tenant struct {
 	Online      bool     `yaml:"online"`     // whether it may expose services online
 	Internet    bool     `yaml:"internet"`   // whether its pods may reach addresses outside the private ranges
 	Reaches     []string `yaml:"reaches"`    // networks of other tenants it may reach
+	// UsableBy are the other tenants whose networks may reach the tenant's LAN services.
+	UsableBy []string `yaml:"usableBy"`
 }
 
 // VPN is a VPN endpoint.
@@ -187,6 +192,9 @@ type Service struct {
 	// ExternalTrafficPolicy is the Service's: Local keeps the client's address, so that the
 	// NetworkPolicy of a LAN service tells clients apart; "" leaves Kubernetes's default, Cluster.
 	ExternalTrafficPolicy TrafficPolicy `yaml:"externalTrafficPolicy"`
+	// UsableBy are the other tenants whose networks may reach this LAN service, besides those its
+	// tenant's usableBy names.
+	UsableBy []string `yaml:"usableBy"`
 
 	PoolNet *Network `yaml:"-"`
 }

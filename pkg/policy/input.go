@@ -30,16 +30,16 @@ func Input(p *network.Plan, opts ...CheckOption) map[string]any {
 //	version    1
 //	plan       {entity, name}
 //	sites      name -> {entity, name, cluster, link: {type, vpn, mtu}, nodeSelector}
-//	tenants    name -> {entity, name, namespaces, pools, vpns, online, internet, reaches}
+//	tenants    name -> {entity, name, namespaces, pools, vpns, online, internet, reaches, usableBy}
 //	networks   name -> {entity, name, prefix (as written), masked, canonical, bits, first, last, role,
 //	                   tenant, access, vlan, site, parent, reachableBy, containers (the networks whose
 //	                   prefix contains this one, outermost first), pool: null or {exposure, mode,
 //	                   avoidBuggyIPs, autoAssign, tenants, namespaces}}
 //	addresses  [{entity, name, ip, network, site, roles, dns, shared}]
 //	services   namespace/name -> {entity, name, namespace, tenant, pool, ip, exposure, sharingKey,
-//	                   ingressClass, ingress, dns, externalTrafficPolicy, ports: [{name, port, protocol, targetPort}]}
+//	                   ingressClass, ingress, dns, externalTrafficPolicy, usableBy, ports: [{name, port, protocol, targetPort}]}
 //	vpns       name -> {entity, name, type, tenant, prefix, network, server, tenants, sites, routes, mtu}
-//	clusters   name -> {entity, name, tenant, podCIDR, serviceCIDR, dnsDomain, apiVIP, apiServers, apiVIPNetworks
+//	clusters   name -> {entity, name, tenant, podCIDR, serviceCIDR, dnsDomain, apiVIP, apiServers, cni, apiVIPNetworks
 //	                   (the networks that contain it, outermost first), weave: {ipAllocRange, mtu}}
 //	index      {networksByRole: role -> [name] (every role, maybe empty), networksByTenant: tenant -> [name],
 //	            servicesByTenant: tenant -> [namespace/name]}
@@ -90,7 +90,7 @@ func tenantDoc(t *network.Tenant) map[string]any {
 	return map[string]any{
 		"entity": Entity(t), "name": t.Name, "namespaces": strs(t.Namespaces), "pools": strs(t.Pools),
 		"vpns": strs(t.VPNs), "online": t.Online, "internet": t.Internet,
-		"reaches": strs(t.Reaches),
+		"reaches": strs(t.Reaches), "usableBy": strs(t.UsableBy),
 	}
 }
 
@@ -164,7 +164,7 @@ func serviceDoc(s *network.Service) map[string]any {
 		"entity": Entity(s), "name": s.Name, "namespace": s.Namespace, "tenant": s.Tenant, "pool": s.Pool,
 		"ip": text(s.IP), "exposure": string(s.Exposure), "sharingKey": s.SharingKey,
 		"ingressClass": s.IngressClass, "ingress": s.Ingress, "dns": s.DNS, "ports": ports,
-		"externalTrafficPolicy": string(s.ExternalTrafficPolicy),
+		"externalTrafficPolicy": string(s.ExternalTrafficPolicy), "usableBy": strs(s.UsableBy),
 	}
 }
 
@@ -190,8 +190,8 @@ func clusterDoc(c *network.Cluster, all *prefixIndex) map[string]any {
 	return map[string]any{
 		"entity": Entity(c), "name": c.Name, "tenant": c.Tenant, "podCIDR": text(c.PodCIDR),
 		"serviceCIDR": text(c.ServiceCIDR), "dnsDomain": c.DNSDomain, "apiVIP": text(c.APIVIP), "apiVIPNetworks": strs(vip),
-		"apiServers": prefixTexts(c.APIServers),
-		"weave":      map[string]any{"ipAllocRange": text(c.Weave.IPAllocRange), "mtu": c.Weave.MTU},
+		"apiServers": prefixTexts(c.APIServers), "cni": string(c.CNI),
+		"weave": map[string]any{"ipAllocRange": text(c.Weave.IPAllocRange), "mtu": c.Weave.MTU},
 	}
 }
 

@@ -139,6 +139,12 @@ func TestRules(t *testing.T) {
 			[]string{"deny tenancy.vpn-reach vpn/shared network/common"}},
 		{"IoT network reached without leave", []edit{{home, "    reachableBy: [platform]\n", ""}},
 			[]string{"deny tenancy.iot-reach tenant/platform network/iot"}},
+		{"another tenant's network reached without its consent", []edit{{tenants, "vpns: [shared]\nonline: false", "vpns: [shared]\nonline: false\nreaches: [common]"}},
+			[]string{"deny tenancy.reach-consent tenant/guests network/common"}},
+		{"another tenant's network reached with its consent", []edit{{tenants, "vpns: [shared]\nonline: false", "vpns: [shared]\nonline: false\nreaches: [common]"}, {home, "    description: Common devices, laptops, phones, etc.\n", "    description: Common devices, laptops, phones, etc.\n    reachableBy: [guests]\n"}},
+			nil},
+		{"LAN service kept at Cluster", []edit{{services, "dns: plex.home.lan\n", "dns: plex.home.lan\nexternalTrafficPolicy: Cluster\n"}},
+			[]string{"warn tenancy.client-address service/media/plex"}},
 		{"namespace of two tenants", []edit{{tenants, "namespaces: [guests]", "namespaces: [guests, media]"}},
 			[]string{"deny tenancy.namespace tenant/home tenant/guests"}},
 	} {

@@ -78,7 +78,7 @@ func TestWarnings(t *testing.T) {
 	}
 	all := strings.Join(msgs, "\n")
 	for _, want := range []string{
-		"services.yaml:44:1: service kubernetes-dashboard/kubernetes-dashboard names ingress class traefik-nowhere",
+		"services.yaml:45:1: service kubernetes-dashboard/kubernetes-dashboard names ingress class traefik-nowhere",
 		"sites/cabin.yaml:29:9: pool cabin-pool has host bits set in 192.168.22.1/25",
 		"sites/cabin.yaml:4:1: site cabin has no nodeSelector",
 		"sites/cabin.yaml:4:1: pools [cabin-pool] use BGP mode",

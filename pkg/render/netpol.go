@@ -44,9 +44,9 @@ func (r *renderer) tenantPolicies(_ context.Context, t *Target, c *network.Clust
 }
 
 // tenantPolicySet allows, in one namespace of a tenant: traffic within the tenant, DNS, the API server,
-// traffic from the Traefik instances the tenant may publish through, egress to its VPNs' prefixes, to
-// the networks it may reach and, if it may, to the internet; in a Traefik instance's namespace, egress
-// to the instance's backends.
+// traffic from the pods of the Traefik instances the tenant may publish through, egress to its VPNs'
+// prefixes, to the networks it may reach and, if it may, to the internet; in a Traefik instance's
+// namespace, egress from the instance's pods to its backends.
 func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns string) []*unstructured.Unstructured {
 	out := []*unstructured.Unstructured{
 		networkPolicy(ns, "netops-default-deny", deny()),
@@ -57,8 +57,7 @@ func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns st
 		name string
 		spec *networkingv1.NetworkPolicySpec
 	}{
-		{"netops-allow-from-traefik", fromNamespaces(r.traefikNamespaces(c, tn))},
-		{"netops-allow-traefik-backends", toNamespaces(r.traefikBackends(c, ns))},
+		{"netops-allow-from-traefik", fromTraefik(r.traefikInstances(c, tn))},
 		{"netops-allow-apiserver", egressTo(apiServer(c), apiPorts)},
 		{"netops-allow-vpn", egressTo(r.vpnPrefixes(tn), nil)},
 		{"netops-allow-reach", egressTo(r.reachPrefixes(tn), nil)},
@@ -69,41 +68,70 @@ func (r *renderer) tenantPolicySet(c *network.Cluster, tn *network.Tenant, ns st
 			out = append(out, networkPolicy(ns, p.name, *p.spec))
 		}
 	}
+	return append(out, r.backendPolicies(c, ns)...)
+}
+
+// traefikInstances are the Traefik instances a tenant may publish through: the LAN ones, and the
+// online ones for a tenant that may go online.
+func (r *renderer) traefikInstances(c *network.Cluster, tn *network.Tenant) []*network.Service {
+	var out []*network.Service
+	for _, s := range r.idx.ingresses[c.Name] {
+		if s.Exposure != network.ExposureOnline || tn.Online {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 
-// traefikNamespaces are the namespaces of the Traefik instances a tenant may publish through: the LAN
-// ones, and the online ones for a tenant that may go online.
-func (r *renderer) traefikNamespaces(c *network.Cluster, tn *network.Tenant) []string {
-	var out []string
-	for _, s := range r.idx.ingresses[c.Name] {
-		if s.Exposure != network.ExposureOnline || tn.Online {
-			out = append(out, s.Namespace)
-		}
-	}
-	return sortedSet(out)
-}
-
-// traefikBackends are the namespaces that the Traefik instances in ns may forward to: those of every
-// tenant that may publish through one of them. They are computed once per cluster.
-func (r *renderer) traefikBackends(c *network.Cluster, ns string) []string {
+// backendPolicies allow each Traefik instance in ns, by its pods' labels, egress to its backends: the
+// namespaces of every tenant that may publish through it. They are computed once per cluster.
+func (r *renderer) backendPolicies(c *network.Cluster, ns string) []*unstructured.Unstructured {
 	if r.backends[c.Name] == nil {
 		r.backends[c.Name] = r.collectBackends(c)
 	}
-	return r.backends[c.Name][ns]
+	var out []*unstructured.Unstructured
+	for _, s := range r.idx.ingresses[c.Name] {
+		if s.Namespace != ns {
+			continue
+		}
+		if backends := r.backends[c.Name][s.Name]; len(backends) > 0 {
+			spec := *toNamespaces(backends)
+			spec.PodSelector = metav1.LabelSelector{MatchLabels: traefikSelector(s)}
+			out = append(out, networkPolicy(ns, "netops-allow-backends-"+s.Name, spec))
+		}
+	}
+	return out
 }
 
+// collectBackends maps each Traefik instance, by name, to the namespaces it may forward to.
 func (r *renderer) collectBackends(c *network.Cluster) map[string][]string {
 	out := map[string][]string{}
 	for _, tn := range r.plan.Tenants {
-		for _, ns := range r.traefikNamespaces(c, tn) {
-			out[ns] = append(out[ns], tn.Namespaces...)
+		for _, s := range r.traefikInstances(c, tn) {
+			out[s.Name] = append(out[s.Name], tn.Namespaces...)
 		}
 	}
-	for ns, backends := range out {
-		out[ns] = sortedSet(backends)
+	for name, backends := range out {
+		out[name] = sortedSet(backends)
 	}
 	return out
+}
+
+// fromTraefik allows ingress from the pods of each instance, in its namespace; nil for none.
+func fromTraefik(instances []*network.Service) *networkingv1.NetworkPolicySpec {
+	if len(instances) == 0 {
+		return nil
+	}
+	var peers []networkingv1.NetworkPolicyPeer
+	for _, s := range instances {
+		peer := namespacesIn([]string{s.Namespace})
+		peer.PodSelector = &metav1.LabelSelector{MatchLabels: traefikSelector(s)}
+		peers = append(peers, peer)
+	}
+	return &networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: peers}},
+	}
 }
 
 func (r *renderer) vpnPrefixes(tn *network.Tenant) []netip.Prefix {
@@ -272,17 +300,6 @@ func allowDNS() networkingv1.NetworkPolicySpec {
 	return networkingv1.NetworkPolicySpec{
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
 		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer}, Ports: policyPorts(dnsPorts)}},
-	}
-}
-
-// fromNamespaces allows ingress from the namespaces; nil for none.
-func fromNamespaces(namespaces []string) *networkingv1.NetworkPolicySpec {
-	if len(namespaces) == 0 {
-		return nil
-	}
-	return &networkingv1.NetworkPolicySpec{
-		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{namespacesIn(namespaces)}}},
 	}
 }
 

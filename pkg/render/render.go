@@ -43,7 +43,7 @@ type renderer struct {
 	idx         *index
 	charts      *charts
 	lans        map[string][]block             // lanClients of each pool, by name, once computed
-	backends    map[string]map[string][]string // traefikBackends of each cluster, by namespace
+	backends    map[string]map[string][]string // the backends of each cluster's Traefik instances, by instance name
 	notInternet []netip.Prefix                 // what a tenant's internet egress leaves out, once computed
 }
 

@@ -363,10 +363,12 @@ func mustYAML(t *testing.T, o *unstructured.Unstructured) string {
 	return string(yamlOf(t, tg))
 }
 
-// TestLANClients checks who may reach a LAN service: its own site, and through each VPN that routes
-// its pool or a network holding it, the VPN's clients and the other sites the VPN joins.
+// TestLANClients checks who may reach a LAN service: the networks at its own site of the tenants
+// that may use it, and through each VPN that routes its pool or a network holding it and carries
+// such a tenant, the VPN's clients and those tenants' networks at the sites the VPN joins.
 func TestLANClients(t *testing.T) {
-	home := []string{"192.168.2.0/23", "192.168.4.0/23", "192.168.6.0/24"} // quarantine 192.168.1.0/24 left out
+	homeOwn := []string{"192.168.2.0/23", "192.168.4.0/24"} // home's networks; quarantine 192.168.1.0/24 left out
+	platform := []string{"192.168.5.0/24", "192.168.6.0/24"}
 	cabin := []string{"192.168.20.0/24", "192.168.22.0/24"}
 	tests := []struct {
 		name            string
@@ -374,13 +376,17 @@ func TestLANClients(t *testing.T) {
 		target, ns, svc string
 		want            []string
 	}{
-		{"both VPNs route plex's pool; the shared one joins the cabin", "", "", "home", "media", "plex",
-			append(append([]string{"10.8.2.0/24", "10.8.4.0/24"}, home...), cabin...)},
+		{"plex: home's networks, the private VPN, and the shared one for guests, which own no network", "", "", "home", "media", "plex",
+			append([]string{"10.8.2.0/24", "10.8.4.0/24"}, homeOwn...)},
+		{"qbittorrent: the shared VPN carries no tenant that may use it", "", "", "home", "downloads", "qbittorrent",
+			append([]string{"10.8.4.0/24"}, homeOwn...)},
+		{"pihole: platform's and home's networks; the shared VPN brings the platform's, not the cabin's home devices", "", "", "home", "pihole", "pihole-dns-udp",
+			[]string{"10.8.2.0/24", "10.8.4.0/24", "192.168.2.0/23", "192.168.4.0/23", "192.168.6.0/24", "192.168.22.0/24"}},
 		{"no VPN routes the cabin's pool", "", "", "cabin", "pihole", "cabin-dns", cabin},
 		{"the shared VPN routes nothing", "routes: [lan-pool]\n", "", "home", "media", "plex",
-			append([]string{"10.8.4.0/24"}, home...)},
+			append([]string{"10.8.4.0/24"}, homeOwn...)},
 		{"the shared VPN routes the cabin's pool", "routes: [lan-pool]\n", "routes: [cabin-services]\n", "cabin", "pihole", "cabin-dns",
-			append(append([]string{"10.8.2.0/24"}, home...), cabin...)},
+			append(append([]string{"10.8.2.0/24"}, platform...), cabin...)},
 	}
 
 	for _, tt := range tests {
@@ -477,16 +483,11 @@ func TestLANServiceWithoutClients(t *testing.T) {
 	}
 }
 
-// TestExternalTrafficPolicy checks that a service's externalTrafficPolicy reaches its Service, and a
-// Traefik instance's through the upstream chart's service.spec value.
+// TestExternalTrafficPolicy checks that a LAN service renders externalTrafficPolicy Local unless the
+// plan asks for Cluster, whose policy then admits the pod CIDR, where Weave Net puts its clients'
+// addresses; and that a Traefik instance's reaches the upstream chart's service.spec value.
 func TestExternalTrafficPolicy(t *testing.T) {
-	plex := find(t, target(t, renderExample(t), "home"), "Service", "media", "plex")
-	if _, found, _ := unstructured.NestedString(plex.Object, "spec", "externalTrafficPolicy"); found {
-		t.Errorf("plex sets externalTrafficPolicy without the plan asking:\n%s", mustYAML(t, plex))
-	}
-	p := editedExample(t, "services.yaml", "dns: plex.home.lan\n", "dns: plex.home.lan\nexternalTrafficPolicy: Local\n",
-		"name: traefik-lan\n", "name: traefik-lan\nexternalTrafficPolicy: Local\n")
-	res := renderPlan(t, p)
+	res := renderExample(t)
 	for _, svc := range []*unstructured.Unstructured{
 		find(t, target(t, res, "home"), "Service", "media", "plex"),
 		find(t, target(t, res, "homelab"), "Service", "traefik", "traefik-lan"),
@@ -494,6 +495,20 @@ func TestExternalTrafficPolicy(t *testing.T) {
 		if got, _, _ := unstructured.NestedString(svc.Object, "spec", "externalTrafficPolicy"); got != "Local" {
 			t.Errorf("%s: externalTrafficPolicy %q, want Local", svc.GetName(), got)
 		}
+	}
+	online := find(t, target(t, res, "homelab"), "Service", "traefik", "traefik-online")
+	if got, found, _ := unstructured.NestedString(online.Object, "spec", "externalTrafficPolicy"); found {
+		t.Errorf("traefik-online sets externalTrafficPolicy %q without the plan asking", got)
+	}
+	p := editedExample(t, "services.yaml", "dns: plex.home.lan\n", "dns: plex.home.lan\nexternalTrafficPolicy: Cluster\n")
+	tg := target(t, renderPlan(t, p), "home")
+	plex := find(t, tg, "Service", "media", "plex")
+	if got, _, _ := unstructured.NestedString(plex.Object, "spec", "externalTrafficPolicy"); got != "Cluster" {
+		t.Errorf("plex: externalTrafficPolicy %q, want Cluster", got)
+	}
+	policy := find(t, tg, "NetworkPolicy", "media", "netops-allow-lb-plex")
+	if got := ingressCIDRs(t, policy); !slices.Contains(got, "10.244.0.0/16") {
+		t.Errorf("plex at Cluster admits %v; want the pod CIDR 10.244.0.0/16 among them", got)
 	}
 }
 
@@ -521,5 +536,23 @@ func TestAPIServer(t *testing.T) {
 	p := editedExample(t, "cluster.yaml", "apiServers: [192.168.5.0/24]\n", "")
 	if !warned(target(t, renderPlan(t, p), "homelab")) {
 		t.Error("no warning about a cluster without apiServers")
+	}
+}
+
+// TestTraefikPerInstance checks that the Traefik peers and backends are per instance: the online
+// instance may forward only to tenants that may go online, and guests admit the LAN instance's pods.
+func TestTraefikPerInstance(t *testing.T) {
+	tg := target(t, renderExample(t), "homelab")
+	online := find(t, tg, "NetworkPolicy", "traefik", "netops-allow-backends-traefik-online")
+	if sel, _, _ := unstructured.NestedStringMap(online.Object, "spec", "podSelector", "matchLabels"); sel["app.kubernetes.io/instance"] != "traefik-online-traefik" {
+		t.Errorf("the online backends policy selects %v, not the online instance's pods", sel)
+	}
+	if got := mustYAML(t, online); strings.Contains(got, "- guests") {
+		t.Errorf("the online Traefik may forward to guests:\n%s", got)
+	}
+	from := find(t, tg, "NetworkPolicy", "guests", "netops-allow-from-traefik")
+	got := mustYAML(t, from)
+	if !strings.Contains(got, "app.kubernetes.io/instance: traefik-lan-traefik") || strings.Contains(got, "traefik-online") {
+		t.Errorf("guests should admit the LAN Traefik's pods only:\n%s", got)
 	}
 }

@@ -47,7 +47,7 @@ func loadBalancer(s *network.Service) *unstructured.Unstructured {
 		},
 		Spec: corev1.ServiceSpec{
 			Type: corev1.ServiceTypeLoadBalancer, Selector: selectorOf(s),
-			ExternalTrafficPolicy: corev1.ServiceExternalTrafficPolicy(s.ExternalTrafficPolicy),
+			ExternalTrafficPolicy: corev1.ServiceExternalTrafficPolicy(trafficPolicy(s)),
 		},
 	}
 	for _, p := range s.Ports {

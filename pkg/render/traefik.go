@@ -146,8 +146,8 @@ func (r *renderer) ingressClasses(cluster string) map[string]*network.Service {
 // traefikService is the instance's LoadBalancer Service in the upstream chart's value keys.
 func traefikService(s *network.Service) map[string]any {
 	out := map[string]any{"enabled": true, "type": "LoadBalancer", "annotations": stringMap(loadBalancerAnnotations(s))}
-	if s.ExternalTrafficPolicy != "" {
-		out["spec"] = map[string]any{"externalTrafficPolicy": string(s.ExternalTrafficPolicy)}
+	if tp := trafficPolicy(s); tp != "" {
+		out["spec"] = map[string]any{"externalTrafficPolicy": string(tp)}
 	}
 	return out
 }

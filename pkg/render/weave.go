@@ -96,6 +96,9 @@ func (r *renderer) weaveSettings(c *network.Cluster) []any {
 	env := []any{
 		map[string]any{"name": "IPALLOC_RANGE", "value": c.Weave.IPAllocRange.String()},
 		map[string]any{"name": "WEAVE_MTU", "value": strconv.Itoa(mtu)},
+		// Keep a LoadBalancer client's address for a Service with externalTrafficPolicy Local, which
+		// the LAN services' policies filter on. Weave 2.7 and later default to it; say it anyway.
+		map[string]any{"name": "NO_MASQ_LOCAL", "value": "1"},
 	}
 	if ref := c.Weave.PasswordSecret; ref.Name != "" {
 		env = append(env, map[string]any{"name": "WEAVE_PASSWORD", "valueFrom": map[string]any{
