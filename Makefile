@@ -36,8 +36,9 @@ demo: build ## check and plan the example network repo, offline
 
 FUZZTIME ?= 2m
 
-fuzz: ## fuzz the loader, the policy check, the YAML writer and the render, each for FUZZTIME (2m)
+fuzz: ## fuzz the loader (also deeply nested and very wide input), the policy check, the YAML writer and the render, each for FUZZTIME (2m)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/load
+	$(GO) test -run '^$$' -fuzz '^FuzzNested$$' -fuzztime $(FUZZTIME) ./pkg/load
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5x ./pkg/policy
 	$(GO) test -run '^$$' -fuzz '^FuzzYAML$$' -fuzztime $(FUZZTIME) ./pkg/render
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5x ./pkg/render

@@ -55,7 +55,7 @@ func readPlan(ctx context.Context, r *source.Repo, rev string) (loaded, error) {
 	if err != nil {
 		return loaded{}, err
 	}
-	p, err := load.Load(fsys)
+	p, err := load.LoadContext(ctx, fsys, load.LimitsFromEnv())
 	if err != nil {
 		return loaded{}, planError(r.Location(), rev, err)
 	}

@@ -102,7 +102,7 @@ func (v validation) write(s Streams, format string, plan *network.Plan, err erro
 func (v validation) text(s Streams) {
 	if !v.Valid {
 		for _, p := range v.Errors {
-			fmt.Fprintf(s.Err, "%s:%d:%d: %s\n", p.File, p.Line, p.Col, withHint(p))
+			fmt.Fprintf(s.Err, "%s: %s\n", network.Pos{File: p.File, Line: p.Line, Col: p.Col}, withHint(p))
 		}
 		fmt.Fprintf(s.Err, "%s: %d problem(s)\n", v.Repo, len(v.Errors))
 		return

@@ -69,7 +69,7 @@ func TestValidateMissingRepo(t *testing.T) {
 }
 
 func TestValidateEmptyRepo(t *testing.T) {
-	run(t, "validate", "--repo", t.TempDir()).want(t, 1, "", ".:0:0: no plan files")
+	run(t, "validate", "--repo", t.TempDir()).want(t, 1, "", ".: no plan files")
 }
 
 // --rev reads another commit without touching the work tree.

@@ -219,6 +219,11 @@ func (d *decoder) isMapping(n *yaml.Node) bool {
 
 // pairs calls fn for each key of a mapping node, reporting keys that are not strings and duplicate keys.
 func (d *decoder) pairs(n *yaml.Node, fn func(key string, val *yaml.Node)) {
+	d.pairsAt(n, func(_ int, key string, val *yaml.Node) { fn(key, val) })
+}
+
+// pairsAt is pairs, also giving the index of each key in n.Content.
+func (d *decoder) pairsAt(n *yaml.Node, fn func(i int, key string, val *yaml.Node)) {
 	var seen map[string]int // the first line of each key; a small mapping is searched instead
 	if len(n.Content) > 2*smallMapping {
 		seen = make(map[string]int, len(n.Content)/2)
@@ -236,7 +241,7 @@ func (d *decoder) pairs(n *yaml.Node, fn func(key string, val *yaml.Node)) {
 		if seen != nil {
 			seen[k.Value] = k.Line
 		}
-		fn(k.Value, val)
+		fn(i, k.Value, val)
 	}
 }
 
@@ -268,25 +273,16 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, skip map[string]bool)
 	if i, ok := fields.pos(); ok {
 		v.Field(i).Set(reflect.ValueOf(d.pos(n)))
 	}
-	d.pairs(n, func(key string, val *yaml.Node) {
+	d.pairsAt(n, func(at int, key string, val *yaml.Node) {
 		i, ok := fields.byName[key]
 		switch {
 		case ok:
 			d.decodeAs(val, v.Field(i), fields.text[i])
 		case !skip[key]:
-			d.errs.add(d.pos(n.Content[indexOfKey(n, key)]), "known fields are: "+strings.Join(fields.names, ", "),
+			d.errs.add(d.pos(n.Content[at]), "known fields are: "+strings.Join(fields.names, ", "),
 				"unknown field %q in %s", key, kindName(v.Type()))
 		}
 	})
-}
-
-func indexOfKey(n *yaml.Node, key string) int {
-	for i := 0; i < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return i
-		}
-	}
-	return 0
 }
 
 // anything decodes a free-form value, such as Helm values, with yaml.v3's own rules.

@@ -17,11 +17,11 @@ import (
 // by yaml.v3, which also reports its syntax errors. FuzzFastParse holds it to yaml.v3's output.
 //
 // The nodes come from a, and the values are slices of src: both must outlive the nodes.
-func fastParse(src string, a *arena) (docs []*yaml.Node, ok bool) {
+func fastParse(src string, a *arena, maxDepth int) (docs []*yaml.Node, ok bool) {
 	if !plainText(src) {
 		return nil, false
 	}
-	p := &fastParser{src: src, line: 1, ascii: isASCII(src), a: a}
+	p := &fastParser{src: src, line: 1, ascii: isASCII(src), a: a, maxDepth: maxDepth}
 	defer func() {
 		if r := recover(); r != nil {
 			if r != errGiveUp {
@@ -44,7 +44,18 @@ type fastParser struct {
 	indent    int  // spaces before the first character of the current content line
 	ascii     bool // a column is then a byte offset
 	a         *arena
+	depth     int // collections open around pos
+	maxDepth  int // the most collections open before it gives up
 }
+
+// enter opens a collection, giving up when that nests deeper than maxDepth; leave closes it.
+func (p *fastParser) enter() {
+	if p.depth++; p.depth > p.maxDepth {
+		giveUp()
+	}
+}
+
+func (p *fastParser) leave() { p.depth-- }
 
 func giveUp() { panic(errGiveUp) }
 
@@ -214,6 +225,8 @@ func (p *fastParser) block() *yaml.Node {
 
 // mapping reads a block mapping whose keys are in column col, the first one at the current position.
 func (p *fastParser) mapping(col int) *yaml.Node {
+	p.enter()
+	defer p.leave()
 	n := p.a.node(yaml.MappingNode, "!!map", 0, p.line, col)
 	mark := p.a.mark()
 	for {
@@ -272,6 +285,8 @@ func (p *fastParser) value(col int) *yaml.Node {
 // sequence reads a block sequence whose "- " entries are in column col, the first one at the
 // current position.
 func (p *fastParser) sequence(col int) *yaml.Node {
+	p.enter()
+	defer p.leave()
 	n := p.a.node(yaml.SequenceNode, "!!seq", 0, p.line, col)
 	mark := p.a.mark()
 	for {
@@ -325,6 +340,8 @@ func (p *fastParser) lineValue(inFlow bool) *yaml.Node {
 }
 
 func (p *fastParser) flowSequence() *yaml.Node {
+	p.enter()
+	defer p.leave()
 	n := p.a.node(yaml.SequenceNode, "!!seq", yaml.FlowStyle, p.line, p.col(p.pos))
 	mark := p.a.mark()
 	p.pos++
@@ -344,6 +361,8 @@ func (p *fastParser) flowSequence() *yaml.Node {
 }
 
 func (p *fastParser) flowMapping() *yaml.Node {
+	p.enter()
+	defer p.leave()
 	n := p.a.node(yaml.MappingNode, "!!map", yaml.FlowStyle, p.line, p.col(p.pos))
 	mark := p.a.mark()
 	p.pos++

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -62,7 +63,7 @@ func diffNodes(want, got *yaml.Node, at string) string {
 // fastParse read src.
 func checkSame(t *testing.T, name, src string) bool {
 	t.Helper()
-	got, ok := fastParse(src, &arena{})
+	got, ok := fastParse(src, &arena{}, DefaultDepth)
 	if !ok {
 		return false
 	}
@@ -244,7 +245,7 @@ func FuzzFastParse(f *testing.F) {
 // TestParseFallsBack checks that what the fast parser leaves alone still loads, with yaml.v3's errors.
 func TestParseFallsBack(t *testing.T) {
 	var c errs
-	docs := parse([]byte("a: |\n  b\nc: [d\n"), "x.yaml", &c, &arena{})
+	docs := (&reader{ctx: context.Background(), limits: LimitsFromEnv()}).parse([]byte("a: |\n  b\nc: [d\n"), "x.yaml", &c, &arena{})
 	if len(docs) != 0 || len(c.list) != 1 || !strings.Contains(c.list[0].Error(), "x.yaml:") {
 		t.Errorf("got %d documents and errors %v; want yaml.v3's syntax error", len(docs), c.list)
 	}
@@ -258,7 +259,7 @@ func TestParseFallsBack(t *testing.T) {
 func TestArenaReuse(t *testing.T) {
 	a := &arena{}
 	big := strings.Repeat("x: [a, b, c]\n", 3000) // more nodes than a chunk holds
-	first, ok := fastParse(big, a)
+	first, ok := fastParse(big, a, DefaultDepth)
 	if !ok {
 		t.Fatal("fast parser gave up")
 	}
@@ -267,7 +268,7 @@ func TestArenaReuse(t *testing.T) {
 		t.Fatal(d)
 	}
 	a.reset()
-	second, _ := fastParse("y: z\n", a)
+	second, _ := fastParse("y: z\n", a, DefaultDepth)
 	if len(second[0].Content) != 2 || second[0].Content[0].Value != "y" || second[0].Content[1].Value != "z" {
 		t.Errorf("reused arena gave %+v", second[0])
 	}

@@ -29,7 +29,7 @@ func planFiles(fsys fs.FS, c *errs) []string {
 		if e.IsDir() && p != "." && skipDir(p) {
 			return fs.SkipDir
 		}
-		if !e.IsDir() && isYAML(p) {
+		if !e.IsDir() && isYAML(p) && regular(fsys, p, e, c) {
 			files = append(files, p)
 		}
 		return nil
@@ -53,6 +53,28 @@ func skipDir(p string) bool {
 	return false
 }
 
+// regular reports whether the plan file p is a regular file, or a link to one. Anything else (a named
+// pipe, a device, a socket, a link to nowhere or to a folder) is an error at its path: reading it could
+// block forever.
+func regular(fsys fs.FS, p string, e fs.DirEntry, c *errs) bool {
+	if e.Type().IsRegular() {
+		return true
+	}
+	info, err := fs.Stat(fsys, p)
+	switch {
+	case err != nil:
+		c.add(network.Pos{File: p}, "remove the link or point it at a plan file", "cannot read: %s", cleanFSError(err))
+		return false
+	case info.IsDir():
+		c.add(network.Pos{File: p}, "rename the folder so its name does not end in .yaml", "a link to a folder named like a plan file")
+		return false
+	case !info.Mode().IsRegular():
+		c.add(network.Pos{File: p}, "remove it or rename it so it does not end in .yaml", "not a regular file (%s)", info.Mode().Type())
+		return false
+	}
+	return true
+}
+
 func isYAML(p string) bool { return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") }
 
 func cleanFSError(err error) string {
@@ -65,10 +87,9 @@ func cleanFSError(err error) string {
 
 // readDocs parses one file into its YAML documents, or records why it cannot. The nodes may come from
 // a, and are good until a is reset.
-func readDocs(fsys fs.FS, file string, c *errs, a *arena) []*yaml.Node {
-	b, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		c.add(network.Pos{File: file}, "", "%s", cleanFSError(err))
+func (r *reader) readDocs(file string, c *errs, a *arena) []*yaml.Node {
+	b, ok := r.read(file, c)
+	if !ok {
 		return nil
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
@@ -76,18 +97,29 @@ func readDocs(fsys fs.FS, file string, c *errs, a *arena) []*yaml.Node {
 			"not a text file")
 		return nil
 	}
-	return parse(b, file, c, a)
+	if !utf8Text(b, file, c) || !r.shallow(b, file, c) {
+		return nil
+	}
+	return r.parse(b, file, c, a)
 }
 
 // parse parses a file's documents: with fastParse when it can, else with yaml.v3.
-func parse(b []byte, file string, c *errs, a *arena) []*yaml.Node {
-	if docs, ok := fastParse(string(b), a); ok {
+func (r *reader) parse(b []byte, file string, c *errs, a *arena) []*yaml.Node {
+	if docs, ok := fastParse(string(b), a, r.limits.Depth); ok {
 		return docs
 	}
 	a.reset()
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	for {
+		if r.ctx.Err() != nil {
+			c.add(network.Pos{File: file}, "", "stopped reading: %s", r.ctx.Err())
+			return docs
+		}
+		if len(docs) >= r.limits.Documents {
+			c.add(network.Pos{File: file}, raise(EnvDocuments, int64(r.limits.Documents)), "more than %d YAML documents", r.limits.Documents)
+			return docs
+		}
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if err == io.EOF {

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -19,15 +20,31 @@ import (
 // Load reads every plan document of the repo in fsys and resolves the plan. When the repo has problems
 // it returns them all as Errors, sorted by position; the plan is then nil. Files are parsed in
 // parallel; fsys must be safe for concurrent use, as os.DirFS, fstest.MapFS and pkg/source's are.
+// The limits come from LimitsFromEnv.
 func Load(fsys fs.FS) (*network.Plan, error) {
+	return LoadContext(context.Background(), fsys, LimitsFromEnv())
+}
+
+// LoadContext is Load within limits, stopping with an error when ctx is done.
+func LoadContext(ctx context.Context, fsys fs.FS, limits Limits) (*network.Plan, error) {
 	c := &errs{}
 	l := &loader{plan: &network.Plan{}, errs: c}
 	files := planFiles(fsys, c)
-	for _, f := range parseAll(fsys, files) {
+	r := &reader{ctx: ctx, fsys: fsys, limits: limits}
+	docs := 0
+	for _, f := range parseAll(r, files) {
 		c.list = append(c.list, f.errs.list...)
+		docs += len(f.docs)
 		for _, d := range f.docs {
 			l.add(d)
 		}
+	}
+	if docs > limits.Documents {
+		c.add(network.Pos{File: "."}, raise(EnvDocuments, int64(limits.Documents)), "more than %d YAML documents in the repo", limits.Documents)
+	}
+	if ctx.Err() != nil {
+		stopped(ctx, c)
+		return nil, c.list
 	}
 	if len(files) == 0 && len(c.list) == 0 {
 		c.add(network.Pos{File: "."}, "add netops.yaml with apiVersion: "+network.APIVersion+" and kind: Network",
@@ -56,7 +73,7 @@ type parsedDoc struct {
 }
 
 // parseAll parses and decodes files on every CPU, keeping their order.
-func parseAll(fsys fs.FS, files []string) []parsedFile {
+func parseAll(r *reader, files []string) []parsedFile {
 	out := make([]parsedFile, len(files))
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -64,21 +81,26 @@ func parseAll(fsys fs.FS, files []string) []parsedFile {
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			out[i] = parseFile(fsys, f)
+			if r.ctx.Err() == nil {
+				out[i] = r.parseFile(f)
+			}
 		})
 	}
 	wg.Wait()
 	return out
 }
 
-func parseFile(fsys fs.FS, file string) parsedFile {
+func (r *reader) parseFile(file string) parsedFile {
 	a := arenas.Get().(*arena)
 	defer func() {
 		a.reset()
 		arenas.Put(a)
 	}()
 	var p parsedFile
-	for _, n := range readDocs(fsys, file, &p.errs, a) {
+	for _, n := range r.readDocs(file, &p.errs, a) {
+		if r.ctx.Err() != nil {
+			return p
+		}
 		if d, ok := document(file, n, &p.errs); ok {
 			p.docs = append(p.docs, d)
 		}

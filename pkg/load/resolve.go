@@ -53,6 +53,7 @@ func (r *resolver) afterNetworks() {
 		r.exception(e)
 	}
 	r.documentSites()
+	r.kubeNames()
 }
 
 func (r *resolver) index() {
@@ -118,7 +119,7 @@ func ref[T any](r *resolver, pos network.Pos, what, name string, m map[string]*T
 	}
 	v, ok := m[name]
 	if !ok {
-		r.errs.add(pos, "declare it, or fix the spelling", "unknown %s %q", what, name)
+		r.errs.add(pos, "declare it, or fix the spelling", "unknown %s %s", what, quote(name))
 	}
 	return v
 }
