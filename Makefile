@@ -6,6 +6,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X github.com/netops/netops/pkg/cli.Version=$(VERSION)
 
 TESTENV    = $(shell hack/testenv/build.sh --with-kubectl)
+TRAEFIK    = $(shell hack/components/build.sh traefik)
 
 .PHONY: help build test vet bench demo fuzz testenv clean
 
@@ -19,8 +20,8 @@ vet: ## go vet and gofmt
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l pkg cmd policies manifests internal hack/reachtest 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal hack/reachtest; echo "gofmt needed"; exit 1; }
 
-test: vet ## the whole test suite, against a real kube-apiserver, the reachability truth tables under cyclonus, and one run of every benchmark
-	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 ./...
+test: vet ## the whole test suite, against a real kube-apiserver and the real components, the reachability truth tables under cyclonus, and one run of every benchmark
+	KUBEBUILDER_ASSETS=$(TESTENV) NETOPS_REQUIRE_COMPONENTS=1 NETOPS_TRAEFIK=$(TRAEFIK) $(GO) test -count=1 ./...
 	cd hack/reachtest && $(GO) vet ./... && $(GO) test -count=1 ./...
 	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
