@@ -42,7 +42,8 @@ func newApplyCmd(s Streams) *cobra.Command {
 		Use:   "apply",
 		Short: "Server-side apply the rendered targets to their clusters, each under a lock, pruning what they no longer render",
 		Long: `Apply renders the plan and server-side applies each target to its cluster: a cluster's shared
-components first, then its sites, two at a time. Each target is locked while it applies, keeps an
+components first, then, once the CRDs they install are established, their Deployments available and
+their webhooks' Services have ready endpoints (within --timeout), its sites, two at a time. Each target is locked while it applies, keeps an
 inventory of what it applied, and with --prune deletes what it no longer renders, and only that.
 With --all-sites --prune, a target that the plan no longer has (a removed site) but that left an
 inventory in the cluster is pruned too; like any empty render, that takes --allow-mass-prune.
@@ -61,7 +62,7 @@ to stderr. The exit code is 1 if any target failed.`,
 	f.BoolVar(&flags.allSites, "all-sites", false, "apply every target: each cluster's shared components, then every site")
 	f.BoolVar(&flags.prune, "prune", false, "delete the objects a target applied before and no longer renders")
 	f.BoolVar(&flags.wait, "wait", false, "wait until every applied object is ready")
-	f.DurationVar(&flags.timeout, "timeout", apply.DefaultTimeout, "how long each target may take to apply, and to become ready with --wait")
+	f.DurationVar(&flags.timeout, "timeout", apply.DefaultTimeout, "how long each target may take to apply, and to become ready with --wait; with --all-sites, how long a cluster's shared target may take to serve its sites")
 	f.BoolVar(&flags.forceConflicts, "force-conflicts", false, "take over fields that another field manager owns")
 	f.BoolVar(&flags.allowMassPrune, "allow-mass-prune", false, "prune even when the render is empty or more than half of a target would go")
 	f.DurationVar(&flags.lockTimeout, "lock-timeout", apply.DefaultLockTimeout, "how long to wait for another apply of the same target")
@@ -179,8 +180,8 @@ func renderTargets(ctx context.Context, l loaded, site string, all bool) (*rende
 	return res, targets, warnings, nil
 }
 
-// applyTargets applies the targets cluster by cluster: each cluster's shared components first, so
-// that the CRDs its sites use exist, then its sites, unless the shared components failed.
+// applyTargets applies the targets cluster by cluster: each cluster's shared components first, then,
+// once what they install serves, its sites; unless the shared components failed or did not serve.
 func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Plan, rendered *render.Result, targets []*render.Target) []*apply.Result {
 	var results []*apply.Result
 	for _, cluster := range clustersOf(targets) {
@@ -197,12 +198,34 @@ func applyTargets(ctx context.Context, s Streams, f applyFlags, plan *network.Pl
 			results = append(results, failed(sites, err)...)
 			continue
 		}
+		if target := waitServing(ctx, a, shared, sites, sharedResults); target != "" {
+			err := fmt.Errorf("not applied: the cluster's shared target %s is not ready to serve its sites", target)
+			results = append(results, failed(sites, err)...)
+			continue
+		}
 		results = append(results, a.ApplyAll(ctx, sites)...)
 		if f.allSites && f.prune {
 			results = append(results, pruneOrphans(ctx, s, a, cluster)...)
 		}
 	}
 	return results
+}
+
+// waitServing waits, when sites follow in the same run, until what the cluster's shared targets
+// install can serve them: a first apply to an empty cluster would otherwise send the sites' pools to
+// a webhook with nothing behind it yet. A shared target that does not serve in time fails, and
+// waitServing returns its name.
+func waitServing(ctx context.Context, a *apply.Applier, shared, sites []apply.Target, results []*apply.Result) string {
+	if len(sites) == 0 {
+		return ""
+	}
+	for i, t := range shared {
+		if err := a.WaitServing(ctx, t); err != nil {
+			results[i].Err = err
+			return t.Name
+		}
+	}
+	return ""
 }
 
 func clustersOf(targets []*render.Target) []string {
@@ -327,6 +350,8 @@ func status(err error) string {
 		return "failed: field conflict"
 	case errors.As(err, new(*apply.PruneError)):
 		return "failed: prune refused"
+	case errors.As(err, new(*apply.NotServingError)):
+		return "failed: not ready"
 	}
 	return "failed"
 }

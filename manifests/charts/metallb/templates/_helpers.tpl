@@ -42,3 +42,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "metallb.image" -}}
 {{ .image.repository }}:{{ .image.tag | default .appVersion }}
 {{- end }}
+
+{{/* The timing fields of a probe, from its values. */}}
+{{- define "metallb.probeTiming" -}}
+initialDelaySeconds: {{ .initialDelaySeconds }}
+periodSeconds: {{ .periodSeconds }}
+timeoutSeconds: {{ .timeoutSeconds }}
+successThreshold: {{ .successThreshold }}
+failureThreshold: {{ .failureThreshold }}
+{{- end }}
