@@ -28,9 +28,9 @@ func TestMetalLB(t *testing.T) {
 	applyAll(t, objects(res, "Namespace"))
 	applyAll(t, inNamespace(objects(res, "ServiceAccount", "ConfigMap", "Deployment", "DaemonSet"), metallbNamespace))
 
-	controller := startController(t, bins, container(t, podSpec(t, res, "Deployment", "metallb-controller"), "controller"))
+	controller := startController(t, bins, containerNamed(t, podSpec(t, res, "Deployment", "metallb-controller"), "controller"))
 	t.Run("speaker", func(t *testing.T) {
-		runSpeaker(t, bins, container(t, podSpec(t, res, "DaemonSet", "metallb-speaker"), "speaker"))
+		runSpeaker(t, bins, containerNamed(t, podSpec(t, res, "DaemonSet", "metallb-speaker"), "speaker"))
 	})
 	t.Run("planned IPs", func(t *testing.T) {
 		applyAll(t, objects(res, "IPAddressPool", "L2Advertisement"))

@@ -13,7 +13,6 @@ import (
 	"github.com/netops/netops/pkg/render"
 )
 
-const homelab = "../../examples/homelab"
 
 // rendered is the homelab's render, as netops gives it.
 func rendered(t *testing.T) *render.Result {
@@ -64,8 +63,8 @@ func podSpec(t *testing.T, res *render.Result, kind, name string) corev1.PodSpec
 	return corev1.PodSpec{}
 }
 
-// container is the named container of a pod spec.
-func container(t *testing.T, spec corev1.PodSpec, name string) corev1.Container {
+// containerNamed is the named container of a pod spec.
+func containerNamed(t *testing.T, spec corev1.PodSpec, name string) corev1.Container {
 	t.Helper()
 	for _, c := range spec.Containers {
 		if c.Name == name {
