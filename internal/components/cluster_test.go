@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -17,7 +19,7 @@ func applyAll(t *testing.T, objs []*unstructured.Unstructured) {
 	for _, o := range objs {
 		o = o.DeepCopy()
 		o.SetResourceVersion("")
-		if err := cluster.client.Patch(ctx(t), o, client.Apply, client.FieldOwner("netops"), client.ForceOwnership); err != nil {
+		if err := cluster.Client.Patch(t.Context(), o, client.Apply, client.FieldOwner("netops"), client.ForceOwnership); err != nil {
 			t.Fatalf("apply %s %s/%s: %v", o.GetKind(), o.GetNamespace(), o.GetName(), err)
 		}
 	}
@@ -28,7 +30,7 @@ func waitEstablished(t *testing.T, crds []*unstructured.Unstructured) {
 	for _, o := range crds {
 		var crd apiextensionsv1.CustomResourceDefinition
 		eventually(t, 30*time.Second, "CRD "+o.GetName()+" established", func() bool {
-			if cluster.client.Get(ctx(t), types.NamespacedName{Name: o.GetName()}, &crd) != nil {
+			if cluster.Client.Get(t.Context(), types.NamespacedName{Name: o.GetName()}, &crd) != nil {
 				return false
 			}
 			for _, c := range crd.Status.Conditions {
@@ -76,7 +78,7 @@ func waitForIPs(t *testing.T, services []*unstructured.Unstructured) {
 			continue
 		}
 		var got string
-		ok := poll(30*time.Second, func() bool {
+		ok := poll(t, 30*time.Second, func() bool {
 			got = ingressIPs(t, s)
 			return got == want
 		})
@@ -89,7 +91,7 @@ func waitForIPs(t *testing.T, services []*unstructured.Unstructured) {
 func ingressIPs(t *testing.T, s *unstructured.Unstructured) string {
 	live := &unstructured.Unstructured{}
 	live.SetGroupVersionKind(s.GroupVersionKind())
-	if err := cluster.client.Get(ctx(t), client.ObjectKeyFromObject(s), live); err != nil {
+	if err := cluster.Client.Get(t.Context(), client.ObjectKeyFromObject(s), live); err != nil {
 		return "error: " + err.Error()
 	}
 	ingress, _, _ := unstructured.NestedSlice(live.Object, "status", "loadBalancer", "ingress")
@@ -105,18 +107,13 @@ func ingressIPs(t *testing.T, s *unstructured.Unstructured) string {
 
 func eventually(t *testing.T, within time.Duration, what string, ok func() bool) {
 	t.Helper()
-	if !poll(within, ok) {
+	if !poll(t, within, ok) {
 		t.Fatalf("%s: not within %s", what, within)
 	}
 }
 
-func poll(within time.Duration, ok func() bool) bool {
-	for end := time.Now().Add(within); ; time.Sleep(200 * time.Millisecond) {
-		if ok() {
-			return true
-		}
-		if time.Now().After(end) {
-			return false
-		}
-	}
+// poll asks ok every 200 ms until it holds or within has passed, and says whether it held.
+func poll(t *testing.T, within time.Duration, ok func() bool) bool {
+	return wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, within, true,
+		func(context.Context) (bool, error) { return ok(), nil }) == nil
 }

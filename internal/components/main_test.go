@@ -1,26 +1,18 @@
 package components_test
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netops/netops/internal/testcluster"
 )
 
 // cluster is the test control plane that the components run against.
-var cluster struct {
-	cfg        *rest.Config
-	client     client.Client
-	kubeconfig string
-}
+var cluster *testcluster.Cluster
 
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(netnsChild); spec != "" {
@@ -41,26 +33,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	certs := filepath.Join(dir, "certs")
-	if err := os.Mkdir(certs, 0o700); err != nil {
+	if cluster, err = testcluster.Start(dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	env := testcluster.New(certs, "")
-	if cluster.cfg, err = env.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "starting the control plane:", err)
-		return 1
-	}
-	defer env.Stop()
-	if cluster.client, err = client.New(cluster.cfg, client.Options{}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	cluster.kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(cluster.kubeconfig, env.KubeConfig, 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
+	defer cluster.Env.Stop()
 	return m.Run()
 }
 
@@ -70,12 +47,10 @@ func component(t *testing.T, name string) string {
 	t.Helper()
 	out, err := exec.Command("../../hack/components/build.sh", name).Output()
 	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := new(exec.ExitError); errors.As(err, &ee) {
 			t.Fatalf("hack/components/build.sh %s: %v\n%s", name, err, ee.Stderr)
 		}
 		t.Fatalf("hack/components/build.sh %s: %v", name, err)
 	}
 	return strings.TrimSpace(string(out))
 }
-
-func ctx(t *testing.T) context.Context { return t.Context() }

@@ -50,7 +50,7 @@ func startController(t *testing.T, bins string, c corev1.Container) *components.
 	pod := components.Pod{Name: "metallb-controller-0", Namespace: metallbNamespace, Node: "node-0", IP: "127.0.0.1"}
 	createPod(t, pod)
 	args, env, err := components.Command(c, pod,
-		"--kubeconfig="+cluster.kubeconfig, "--namespace="+metallbNamespace,
+		"--kubeconfig="+cluster.KubeConfig, "--namespace="+metallbNamespace,
 		"--webhook-mode=disabled", "--disable-cert-rotation", "--pod-name="+pod.Name)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func runSpeaker(t *testing.T, bins string, c corev1.Container) {
 			mountSecret(t, "metallb-memberlist", dir)
 		}
 	}
-	args, env, err := components.Command(c, pod, "--kubeconfig="+cluster.kubeconfig, "--namespace="+metallbNamespace)
+	args, env, err := components.Command(c, pod, "--kubeconfig="+cluster.KubeConfig, "--namespace="+metallbNamespace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func mountSecret(t *testing.T, name, dir string) {
 	t.Helper()
 	var s corev1.Secret
 	key := types.NamespacedName{Namespace: metallbNamespace, Name: name}
-	eventually(t, time.Minute, "Secret "+name, func() bool { return cluster.client.Get(ctx(t), key, &s) == nil })
+	eventually(t, time.Minute, "Secret "+name, func() bool { return cluster.Client.Get(t.Context(), key, &s) == nil })
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func createPod(t *testing.T, p components.Pod) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: p.Namespace, Name: p.Name},
 		Spec:       corev1.PodSpec{NodeName: p.Node, Containers: []corev1.Container{{Name: "c", Image: "none"}}},
 	}
-	if err := cluster.client.Create(ctx(t), pod); err != nil && !apierrors.IsAlreadyExists(err) {
+	if err := cluster.Client.Create(t.Context(), pod); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
 }
@@ -135,7 +135,7 @@ func createPod(t *testing.T, p components.Pod) {
 func createNode(t *testing.T, name string) {
 	t.Helper()
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"kubernetes.io/os": "linux"}}}
-	if err := cluster.client.Create(ctx(t), node); err != nil && !apierrors.IsAlreadyExists(err) {
+	if err := cluster.Client.Create(t.Context(), node); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
 }
@@ -144,7 +144,7 @@ func createNode(t *testing.T, name string) {
 func noAllocationFailures(t *testing.T) {
 	t.Helper()
 	var events corev1.EventList
-	if err := cluster.client.List(ctx(t), &events); err != nil {
+	if err := cluster.Client.List(t.Context(), &events); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range events.Items {

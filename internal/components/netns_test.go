@@ -34,7 +34,7 @@ type netnsRun struct {
 // interface: whatever the component announces or sends can reach no network.
 func runInNetns(t *testing.T, r netnsRun) {
 	t.Helper()
-	u, err := url.Parse(cluster.cfg.Host)
+	u, err := url.Parse(cluster.Config.Host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func runInNetns(t *testing.T, r netnsRun) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx(t), "unshare", "--net", os.Args[0], "-test.run=^$")
+	cmd := exec.CommandContext(t.Context(), "unshare", "--net", os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), netnsChild+"="+string(spec))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s in a network namespace: %v\n%s", r.Name, err, out)

@@ -22,7 +22,7 @@ func rendered(t *testing.T) *render.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := render.Render(ctx(t), plan, render.WithRepo(fsys))
+	res, err := render.Render(t.Context(), plan, render.WithRepo(fsys))
 	if err != nil {
 		t.Fatal(err)
 	}

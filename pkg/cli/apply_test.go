@@ -21,8 +21,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/pkg/apply"
@@ -30,18 +28,17 @@ import (
 
 // The package's control plane: a real etcd and kube-apiserver, started by the first test that needs it.
 var cluster struct {
-	once       sync.Once
-	env        *envtest.Environment
-	client     client.Client
-	dir        string
-	kubeconfig string // a file whose context "envtest" reaches the control plane
-	err        error
+	// Cluster's KubeConfig has the context "envtest", which reaches the control plane.
+	*testcluster.Cluster
+	once sync.Once
+	dir  string
+	err  error
 }
 
 // stopCluster stops the control plane, if a test started it; TestMain calls it after the tests.
 func stopCluster() {
-	if cluster.env != nil {
-		_ = cluster.env.Stop()
+	if cluster.Cluster != nil {
+		_ = cluster.Env.Stop()
 	}
 	if cluster.dir != "" {
 		_ = os.RemoveAll(cluster.dir)
@@ -59,26 +56,13 @@ func kubeconfig(t *testing.T) string {
 	if cluster.err != nil {
 		t.Fatalf("starting the control plane: %v", cluster.err)
 	}
-	return cluster.kubeconfig
+	return cluster.KubeConfig
 }
 
 func startCluster() {
-	cluster.env = testcluster.New("", "")
-	cfg, err := cluster.env.Start()
-	if err != nil {
-		cluster.err = err
-		return
+	if cluster.dir, cluster.err = os.MkdirTemp("", "netops-cli-"); cluster.err == nil {
+		cluster.Cluster, cluster.err = testcluster.Start(cluster.dir)
 	}
-	if cluster.client, err = client.New(cfg, client.Options{}); err != nil {
-		cluster.err = err
-		return
-	}
-	if cluster.dir, err = os.MkdirTemp("", "netops-cli-"); err != nil {
-		cluster.err = err
-		return
-	}
-	cluster.kubeconfig = filepath.Join(cluster.dir, "kubeconfig")
-	cluster.err = os.WriteFile(cluster.kubeconfig, cluster.env.KubeConfig, 0o600)
 }
 
 // applyArgs are the arguments of netops apply of the homelab's cluster target to the control plane.
@@ -243,7 +227,7 @@ func TestApplyNeedsSiteOrAllSites(t *testing.T) {
 func holdLock(t *testing.T, target, holder string) {
 	t.Helper()
 	kubeconfig(t) // starts the control plane, or fails the test saying how
-	c := cluster.client
+	c := cluster.Client
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: apply.SystemNamespace}}
 	if err := c.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)

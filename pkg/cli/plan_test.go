@@ -86,7 +86,7 @@ func TestPlanLive(t *testing.T) {
 
 func exists(t *testing.T, ns, name string) bool {
 	t.Helper()
-	err := cluster.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &corev1.Service{})
+	err := cluster.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &corev1.Service{})
 	if err != nil && !apierrors.IsNotFound(err) {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func setSecretValue(t *testing.T, ns, name, key, value string) {
 	t.Helper()
 	s := &corev1.Secret{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Data: map[string][]byte{key: []byte(value)}}
-	err := cluster.client.Patch(context.Background(), s, client.Apply, client.FieldOwner("metallb-controller"), client.ForceOwnership)
+	err := cluster.Client.Patch(context.Background(), s, client.Apply, client.FieldOwner("metallb-controller"), client.ForceOwnership)
 	if err != nil {
 		t.Fatal(err)
 	}

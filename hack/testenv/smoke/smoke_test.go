@@ -40,6 +40,9 @@ func TestControlPlane(t *testing.T) {
 	}
 
 	env := &envtest.Environment{BinaryAssetsDirectory: assets}
+	// A loopback service range, as every test control plane of the project has: a webhook or
+	// APIService call can then only reach this machine.
+	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", "127.200.0.0/24")
 	start := time.Now()
 	cfg, err := env.Start()
 	if err != nil {
