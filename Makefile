@@ -6,6 +6,8 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X github.com/netops/netops/pkg/cli.Version=$(VERSION)
 
 TESTENV    = $(shell hack/testenv/build.sh --with-kubectl)
+# The real components the tests run; NETOPS_REQUIRE_COMPONENTS makes a missing one fail, not skip.
+COMPONENTS = NETOPS_REQUIRE_COMPONENTS=1 NETOPS_METALLB=$(shell hack/components/build.sh metallb)
 
 .PHONY: help build test vet bench demo fuzz testenv clean
 
@@ -20,7 +22,7 @@ vet: ## go vet and gofmt
 	@test -z "$$(gofmt -l pkg cmd policies manifests internal 2>/dev/null)" || { gofmt -l pkg cmd policies manifests internal; echo "gofmt needed"; exit 1; }
 
 test: vet ## the whole test suite, against a real kube-apiserver, and one run of every benchmark
-	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 ./...
+	KUBEBUILDER_ASSETS=$(TESTENV) $(COMPONENTS) $(GO) test -count=1 ./...
 	KUBEBUILDER_ASSETS=$(TESTENV) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
 testenv: ## build kube-apiserver, etcd and kubectl from the Go module proxy, once per version
