@@ -36,7 +36,7 @@ func TestMetalLBRuns(t *testing.T) {
 	applyRender(t, c, cluster.Objects)
 	node := createNode(t, c, "node-1")
 
-	ctrl := startController(t, cfg, c, bins, cluster.Objects)
+	ctrl := startController(t, cfg, c, bins, cluster.Objects, "metallb-controller-test")
 	speakerPod := newPod(t, podOf(t, cluster.Objects, "DaemonSet", metallbNS, "metallb-speaker"), "speaker", "metallb-speaker-test", metallbNS, node)
 	speakerPod.create(t, c)
 	speakerPod.fillSecret(t, c)
@@ -88,9 +88,9 @@ type controller struct {
 
 // startController runs the controller of the render out of cluster: its rendered args and env, plus
 // the flags a pod does not need (the kubeconfig, the namespace, webhooks and certificates off).
-func startController(t *testing.T, cfg *rest.Config, c client.Client, bins string, objs []*unstructured.Unstructured) *controller {
+func startController(t *testing.T, cfg *rest.Config, c client.Client, bins string, objs []*unstructured.Unstructured, podName string) *controller {
 	t.Helper()
-	p := newPod(t, podOf(t, objs, "Deployment", metallbNS, "metallb-controller"), "controller", "metallb-controller-test", metallbNS, "node-1")
+	p := newPod(t, podOf(t, objs, "Deployment", metallbNS, "metallb-controller"), "controller", podName, metallbNS, "node-1")
 	p.create(t, c)
 	kc := kubeconfig(t, cfg, t.TempDir())
 	args := append(slices.Clone(p.container.Args), "--kubeconfig="+kc, "--namespace="+metallbNS,
