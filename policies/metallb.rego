@@ -153,7 +153,23 @@ deny contains f if {
 warn contains f if {
 	some s in input.services
 	lib.ipv4_edge(s.ip)
+	not input.networks[s.pool].pool.avoidBuggyIPs # then MetalLB refuses it: metallb.buggy-ip-refused
 	msg := sprintf("service %s uses %s; some clients drop addresses ending in .0 or .255: pick another IP", [s.entity, s.ip])
+	f := lib.finding(rego.metadata.rule(), s.entity, msg)
+}
+
+# METADATA
+# title: No .0 or .255 from a pool that avoids them
+# description: >-
+#   MetalLB refuses to give a service an IP ending in .0 or .255 from a pool with avoidBuggyIPs: true,
+#   so the service would never get its address.
+# custom:
+#   id: metallb.buggy-ip-refused
+deny contains f if {
+	some s in input.services
+	lib.ipv4_edge(s.ip)
+	input.networks[s.pool].pool.avoidBuggyIPs
+	msg := sprintf("service %s asks for %s, but its pool %s sets avoidBuggyIPs: true and MetalLB refuses addresses ending in .0 or .255: pick another IP", [s.entity, s.ip, s.pool])
 	f := lib.finding(rego.metadata.rule(), s.entity, msg)
 }
 

@@ -138,8 +138,17 @@ test_bgp_pool_may_cross_sites if {
 }
 
 test_buggy_ip_warns if {
-	inp := plan(networks, {"apps/web": service("web", "192.168.6.0", {})}, {})
+	nets := object.union(networks, {"lan-pool": {"pool": {"avoidBuggyIPs": false, "autoAssign": false}}})
+	inp := plan(nets, {"apps/web": service("web", "192.168.6.0", {})}, {})
 	ids(metallb.warn) == {"metallb.buggy-ip"} with input as inp
+	count(metallb.deny) == 0 with input as inp
+}
+
+# MetalLB refuses the IP outright when the pool avoids such addresses
+test_buggy_ip_refused_by_an_avoiding_pool if {
+	inp := plan(networks, {"apps/web": service("web", "192.168.6.255", {})}, {})
+	ids(metallb.deny) == {"metallb.buggy-ip-refused"} with input as inp
+	count(metallb.warn) == 0 with input as inp
 }
 
 test_avoid_buggy_ips_warns if {

@@ -97,7 +97,7 @@ func TestRules(t *testing.T) {
 		{"broadcast address", []edit{{home, "ip: 192.168.4.2,", "ip: 192.168.4.255,"}},
 			[]string{"deny cidr.address-boundary address/home/core-switch network/infrastructure"}},
 		{"network address of a segment", []edit{{services, "ip: 192.168.6.60", "ip: 192.168.6.0"}},
-			[]string{"deny cidr.address-boundary service/media/plex network/services", "warn metallb.buggy-ip service/media/plex"}},
+			[]string{"deny cidr.address-boundary service/media/plex network/services", "deny metallb.buggy-ip-refused service/media/plex"}},
 		{"duplicate address", []edit{{home, "ip: 192.168.4.2,", "ip: 192.168.4.1,"}},
 			[]string{"deny cidr.duplicate-ip address/home/core-switch address/home/router"}},
 		{"shared address", []edit{{home, "ip: 192.168.4.2,", "ip: 192.168.4.1, shared: edge,"}, {home, "name: router,", "name: router, shared: edge,"}},
