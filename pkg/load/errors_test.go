@@ -121,6 +121,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad expiry date", map[string]string{"exceptions.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Exception\nrule: x\nentity: network/lan\nreason: r\nexpires: next year\n"}, []string{`exceptions.yaml:1:1: bad expiry date "next year"; write the date as YYYY-MM-DD`}},
 		{"YAML alias", map[string]string{"x.yaml": "apiVersion: netops.dev/v1alpha1\nkind: Site\nname: x\nnetworks: &n\n  - name: a\n    networks: *n\n"}, []string{"x.yaml:6:15: YAML aliases are not allowed in plan documents"}},
 		{"empty list item", replace(site, "networks:\n", "networks:\n  -\n"), []string{"sites/a.yaml:5:4: empty list item; remove the item or fill it in"}},
+		{"routed service with ports none of which is the default", replace(svc, "  - {port: 53, protocol: UDP}\n", "  - {name: ssh, port: 22}\n  - {name: git, port: 3000}\ningressClass: traefik\n"), []string{`services.yaml:1:1: service dns/dns routes through ingress class traefik but has 2 ports and none named http or web; set ingressPort: to the name or number of the port that takes the route`}},
+		{"ingressPort that is no port", replace(svc, "  - {port: 53, protocol: UDP}\n", "  - {name: ssh, port: 22}\n  - {name: http, port: 3000}\ningressClass: traefik\ningressPort: 8080\n"), []string{`services.yaml:1:1: service dns/dns: ingressPort 8080 is not the name or number of one of its ports; set ingressPort:`}},
 		{"service without namespace", replace(svc, "namespace: dns\n", ""), []string{`services.yaml:1:1: missing namespace; add namespace:`}},
 	}
 	for _, c := range cases {
