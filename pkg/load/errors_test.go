@@ -124,6 +124,8 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown cni", replace("cluster.yaml", "tenant: ops\n", "tenant: ops\ncni: flannel\n"), []string{`cluster.yaml:5:6: unknown cni "flannel"; use one of: weave`}},
 		{"unknown tenant in a service's usableBy", replace(svc, "tenant: ops\n", "tenant: ops\nusableBy: [guests]\n"), []string{`services.yaml:1:1: unknown tenant "guests"`}},
 		{"unknown tenant in a tenant's usableBy", replace("tenants.yaml", "pools: [pool]", "pools: [pool]\nusableBy: [guests]"), []string{`tenants.yaml:1:1: unknown tenant "guests"`}},
+		{"routed service with ports none of which is the default", replace(svc, "  - {port: 53, protocol: UDP}\n", "  - {name: ssh, port: 22}\n  - {name: git, port: 3000}\ningressClass: traefik\n"), []string{`services.yaml:1:1: service dns/dns routes through ingress class traefik but has 2 ports and none named http or web; set ingressPort: to the name or number of the port that takes the route`}},
+		{"ingressPort that is no port", replace(svc, "  - {port: 53, protocol: UDP}\n", "  - {name: ssh, port: 22}\n  - {name: http, port: 3000}\ningressClass: traefik\ningressPort: 8080\n"), []string{`services.yaml:1:1: service dns/dns: ingressPort 8080 is not the name or number of one of its ports; set ingressPort:`}},
 		{"service without namespace", replace(svc, "namespace: dns\n", ""), []string{`services.yaml:1:1: missing namespace; add namespace:`}},
 	}
 	for _, c := range cases {

@@ -29,6 +29,18 @@ func (r *resolver) service(s *network.Service) {
 	r.required(s.Pos, s.IP.IsValid(), "ip", "add ip: a fixed address from the pool")
 	r.servicePool(s)
 	r.ports(s)
+	r.ingressPort(s)
+}
+
+// ingressPort checks that a service routed through an ingress class says, or lets netops tell,
+// which of its ports takes the route.
+func (r *resolver) ingressPort(s *network.Service) {
+	if s.IngressClass == "" || s.Ingress || len(s.Ports) == 0 {
+		return
+	}
+	if _, err := s.RoutePort(); err != nil {
+		r.errs.add(s.Pos, "set ingressPort: to the name or number of the port that takes the route", "%v", err)
+	}
 }
 
 func (r *resolver) servicePool(s *network.Service) {

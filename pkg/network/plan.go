@@ -186,8 +186,9 @@ type Service struct {
 	SharingKey   string            `yaml:"sharingKey"` // services with the same key may share an IP
 	Exposure     Exposure          `yaml:"exposure"`
 	IngressClass string            `yaml:"ingressClass"`
-	Ingress      bool              `yaml:"ingress"`  // the service is the entrypoint of the Traefik instance for IngressClass
-	Selector     map[string]string `yaml:"selector"` // defaults to app.kubernetes.io/name: Name
+	IngressPort  PortRef           `yaml:"ingressPort"` // the port the route goes to; see RoutePort
+	Ingress      bool              `yaml:"ingress"`     // the service is the entrypoint of the Traefik instance for IngressClass
+	Selector     map[string]string `yaml:"selector"`    // defaults to app.kubernetes.io/name: Name
 	DNS          string            `yaml:"dns"`
 	// ExternalTrafficPolicy is the Service's: Local keeps the client's address, so that the
 	// NetworkPolicy of a LAN service tells clients apart; "" leaves Kubernetes's default, Cluster.

@@ -28,13 +28,16 @@ func (r *renderer) service(t *Target, s *network.Service) {
 		return
 	}
 	instance := r.ingressClasses(s.PoolNet.Site.Cluster)[s.IngressClass]
+	port, err := s.RoutePort()
 	switch {
 	case instance == nil:
 		t.warn(s.Pos, "service %s/%s names ingress class %s, which no Traefik instance of the cluster serves", s.Namespace, s.Name, s.IngressClass)
 	case s.DNS == "":
 		t.warn(s.Pos, "service %s/%s names ingress class %s but has no dns: name to route", s.Namespace, s.Name, s.IngressClass)
+	case err != nil:
+		t.warn(s.Pos, "%v; set ingressPort: to route it", err)
 	default:
-		t.add(s.Pos, ingressRoute(s, instance))
+		t.add(s.Pos, ingressRoute(s, instance, port))
 	}
 }
 

@@ -152,17 +152,17 @@ func traefikService(s *network.Service) map[string]any {
 	return out
 }
 
-// ingressRoute routes the service's DNS name through the Traefik instance of its ingress class, on
-// the instance's websecure entrypoint with TLS when it has one.
-func ingressRoute(s *network.Service, instance *network.Service) *unstructured.Unstructured {
+// ingressRoute routes the service's DNS name to its port through the Traefik instance of its ingress
+// class, on the instance's websecure entrypoint with TLS when it has one.
+func ingressRoute(s *network.Service, instance *network.Service, port network.Port) *unstructured.Unstructured {
 	entryPoint, tls := "web", false
 	for _, p := range instance.Ports {
 		if p.Name == "websecure" {
 			entryPoint, tls = "websecure", true
 		}
 	}
-	backend := map[string]any{"name": s.Name, "port": int64(s.Ports[0].Port)}
-	if s.Ports[0].Name == "https" {
+	backend := map[string]any{"name": s.Name, "port": int64(port.Port)}
+	if port.Name == "https" {
 		backend["scheme"] = "https"
 	}
 	spec := map[string]any{
