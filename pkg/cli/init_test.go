@@ -12,6 +12,9 @@ func TestInitChecksClean(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "net")
 		run(t, "init", "--sites", sites, dir).want(t, 0, "next: netops validate --repo "+dir, "wrote sites/site-1.yaml")
 		run(t, "validate", "--repo", dir).want(t, 0, "my-network is valid: "+sites+" site", "")
+		if sites == "1" {
+			run(t, "validate", "--repo", dir).want(t, 0, "is valid: 1 site, 1 tenant, 7 networks, 1 address, 2 services, 0 VPNs, 1 cluster\n", "")
+		}
 		run(t, "check", "--repo", dir).want(t, 0, "", ": 0 denies, 0 warnings, 0 excepted")
 		r := run(t, "render", "--repo", dir, "--offline")
 		r.want(t, 0, "192.168.10.1 router.site-1.lan\n", "")
