@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,4 +35,37 @@ func TestInitRefusesNonEmptyDir(t *testing.T) {
 		t.Error("init wrote into a non-empty folder")
 	}
 	run(t, "init", "--sites", "0", filepath.Join(dir, "new")).want(t, 1, "", "lay out from 1 to 20 sites")
+}
+
+// render --out removes the file of a target the plan no longer has, and only files it wrote.
+func TestRenderOutRemovesStaleTargets(t *testing.T) {
+	for _, format := range []string{"yaml", "json"} {
+		repo := filepath.Join(t.TempDir(), "net")
+		out := filepath.Join(t.TempDir(), "out")
+		run(t, "init", "--sites", "2", repo).want(t, 0, "", "")
+		run(t, "render", "--repo", repo, "--offline", "-o", format, "--out", out).want(t, 0, "site-2."+format+": ", "")
+		notes := filepath.Join(out, "notes."+format)
+		if err := os.WriteFile(notes, []byte("mine\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(filepath.Join(repo, "sites", "site-2.yaml")); err != nil {
+			t.Fatal(err)
+		}
+		// the tenant's pools still name site-2's
+		tenants := filepath.Join(repo, "tenants.yaml")
+		b, _ := os.ReadFile(tenants)
+		if err := os.WriteFile(tenants, []byte(strings.Replace(string(b), ", site-2-lan-pool", "", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, "render", "--repo", repo, "--offline", "-o", format, "--out", out)
+		r.want(t, 0, "site-2."+format+": removed, its target is no longer in the plan\n", "")
+		if _, err := os.Stat(filepath.Join(out, "site-2."+format)); err == nil {
+			t.Errorf("%s: site-2's file is still there", format)
+		}
+		for _, keep := range []string{notes, filepath.Join(out, "site-1."+format), filepath.Join(out, "main."+format)} {
+			if _, err := os.Stat(keep); err != nil {
+				t.Errorf("%s: %v", format, err)
+			}
+		}
+	}
 }
