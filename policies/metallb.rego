@@ -76,7 +76,7 @@ deny contains f if {
 	some s in input.services
 	p := input.networks[s.pool]
 	s.exposure != p.pool.exposure
-	msg := sprintf("service %s is exposed %s but takes its IP from %s pool %s; use a %s pool, or change its exposure", [s.entity, s.exposure, p.pool.exposure, p.name, s.exposure])
+	msg := sprintf("service %s is exposed %s but takes its IP from %s pool %s; take the IP from a pool with exposure %s, or change its exposure", [s.entity, s.exposure, p.pool.exposure, p.name, s.exposure])
 	f := lib.pair(rego.metadata.rule(), s.entity, p.entity, msg)
 }
 

@@ -85,6 +85,12 @@ test_service_exposure_fires if {
 	ids(metallb.deny) == {"metallb.service-exposure"} with input as inp
 }
 
+test_service_exposure_message_names_the_exposure if {
+	inp := plan(networks, {"apps/web": service("web", "192.168.6.10", {"exposure": "online"})}, {})
+	some f in metallb.deny with input as inp
+	contains(f.msg, "from lan pool lan-pool; take the IP from a pool with exposure online")
+}
+
 test_service_ip_outside_pool_fires if {
 	inp := plan(networks, {"apps/web": service("web", "192.168.6.200", {})}, {"servicesOutsidePool": [holder(service("web", "192.168.6.200", {}))]})
 	ids(metallb.deny) == {"metallb.service-ip-outside-pool"} with input as inp

@@ -141,7 +141,7 @@ func TestCheckPlanError(t *testing.T) {
 }
 
 func TestPolicyTest(t *testing.T) {
-	run(t, "policy", "test").want(t, cli.ExitOK, "of 66 policy tests passed\n", "")
+	run(t, "policy", "test").want(t, cli.ExitOK, "of 67 policy tests passed\n", "")
 	run(t, "policy", "test", "-v").want(t, cli.ExitOK, "PASS builtin/cidr_test.rego:", "")
 }
 
@@ -159,7 +159,7 @@ test_cabin_name if naming.lan_name("router.cabin.lan")
 `)
 	r := run(t, "policy", "test", "--repo", dir)
 	r.want(t, cli.ExitFailure, "FAIL policies/naming_test.rego:7:1: homelab.naming_test.test_cabin_name\n", "")
-	r.want(t, cli.ExitFailure, "67 of 68 policy tests passed\n", "")
+	r.want(t, cli.ExitFailure, "68 of 69 policy tests passed\n", "")
 }
 
 func copyExample(t *testing.T) string {

@@ -33,11 +33,3 @@ two services, and netops.schema.json for editors. validate and check pass on it 
 	cmd.Flags().StringVar(&opts.Name, "name", "my-network", "the plan's name")
 	return cmd
 }
-
-// plural is n and the noun, with an s unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

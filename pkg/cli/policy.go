@@ -16,7 +16,7 @@ func newPolicyCmd(s Streams) *cobra.Command {
 		Short: "Work with the policies that netops check runs",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newPolicyTestCmd(s))
+	cmd.AddCommand(newPolicyTestCmd(s), newPolicyInputCmd(s))
 	return cmd
 }
 
@@ -94,4 +94,25 @@ func because(r policy.TestResult) string {
 		return ""
 	}
 	return ": " + r.Err.Error()
+}
+
+func newPolicyInputCmd(s Streams) *cobra.Command {
+	var flags repoFlags
+	cmd := &cobra.Command{
+		Use:   "input --repo R [--rev REV]",
+		Short: "Print the input document that the policies see for the plan, as JSON",
+		Long: `Input prints the document that the built-in policies and the repo's own read as input, for the plan
+at --rev: the same JSON that opa eval or conftest can run the policies on. docs/policy-input.md
+describes its shape, and pkg/policy/input.schema.json is its JSON Schema.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			plan, _, err := openPlan(cmd.Context(), flags.repo, flags.rev)
+			if err != nil {
+				return err
+			}
+			return writeJSON(s.Out, policy.Input(plan))
+		},
+	}
+	flags.bind(cmd)
+	return cmd
 }

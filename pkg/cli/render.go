@@ -58,7 +58,10 @@ func (f *renderFlags) run(ctx context.Context, s Streams) error {
 	warn(s.Err, targets)
 	r := rendered{FormatVersion: FormatVersion, Repo: source.Redact(f.repo), Revision: revisionOf(rev), Targets: targetsJSON(targets)}
 	if f.out != "" {
-		return r.writeFiles(s.Out, f.out, f.output)
+		if err := r.writeFiles(s.Out, f.out, f.output); err != nil || f.site != "" {
+			return err
+		}
+		return r.removeStale(s.Out, f.out, f.output)
 	}
 	return r.write(s.Out, f.output)
 }
@@ -216,6 +219,46 @@ func (r rendered) writeFiles(w io.Writer, dir, format string) error {
 		fmt.Fprintf(w, "%s: %d objects\n", name, len(t.Objects))
 	}
 	return nil
+}
+
+// removeStale removes the files of targets the render no longer has: files in dir of the format that
+// netops render wrote, as their first bytes say, and that name no target of this render.
+func (r rendered) removeStale(w io.Writer, dir, format string) error {
+	keep := map[string]bool{}
+	for _, t := range r.Targets {
+		keep[t.Name+"."+format] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := filepath.Join(dir, e.Name())
+		if e.IsDir() || keep[e.Name()] || filepath.Ext(e.Name()) != "."+format || !writtenByRender(name, format) {
+			continue
+		}
+		if err := os.Remove(name); err != nil {
+			return fmt.Errorf("removing %s, the file of a target the plan no longer has: %w", name, err)
+		}
+		fmt.Fprintf(w, "%s: removed, its target is no longer in the plan\n", name)
+	}
+	return nil
+}
+
+// writtenByRender reports whether the file starts as netops render writes one of a target.
+func writtenByRender(name, format string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, _ := io.ReadFull(f, head)
+	text := string(head[:n])
+	if format == "yaml" {
+		return strings.HasPrefix(text, "# netops render: target ")
+	}
+	return strings.HasPrefix(text, "{\n  \"format_version\"") && strings.Contains(text, "\"targets\"")
 }
 
 // writeFile writes the file whole or not at all: into a temporary file beside it, renamed into place

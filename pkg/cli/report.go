@@ -60,7 +60,7 @@ func runReport(ctx context.Context, s Streams, f reportFlags) error {
 	if err := writeReport(s.Out, f.out, r); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Err, "wrote the report of %s to %s: %s\n", at(source.Redact(f.repo), rev), describeOut(f.out), countText(r.Counts))
+	fmt.Fprintf(s.Err, "wrote the report of %s to %s: %s\n", at(repoLabel(f.repo), rev), describeOut(f.out), countText(r.Counts))
 	return nil
 }
 
@@ -71,7 +71,7 @@ func buildReport(ctx context.Context, repo *source.Repo, f reportFlags) (*report
 	if err != nil {
 		return nil, head.Rev, err
 	}
-	opts := []report.Option{report.WithSource(at(source.Redact(f.repo), head.Rev)), report.WithFindings(res)}
+	opts := []report.Option{report.WithSource(at(repoLabel(f.repo), head.Rev)), report.WithFindings(res)}
 	if f.base != "" {
 		base, err := reportBase(ctx, repo, engine, res, f)
 		if err != nil {

@@ -30,7 +30,7 @@ func reportOf(t *testing.T, args ...string) []byte {
 func TestReportExample(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.html")
 	r := run(t, "report", "--repo", example, "--out", out)
-	r.want(t, cli.ExitOK, "", "wrote the report of ../../examples/homelab to "+out+
+	r.want(t, cli.ExitOK, "", "wrote the report of homelab to "+out+
 		": 2 sites, 15 networks, 8 addresses, 3 pools, 12 services, 0 denies, 0 warnings\n")
 	if r.out != "" {
 		t.Errorf("stdout = %q, want nothing", r.out)
@@ -133,5 +133,23 @@ func checkScreenshot(t *testing.T, b []byte) {
 		if err := os.WriteFile("docs/report.png", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// --repo . is named by its folder in the report's header, not as ".".
+func TestReportNamesDotRepo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "branch-office")
+	if err := os.CopyFS(dir, os.DirFS(example)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "r.html")
+	t.Chdir(dir)
+	run(t, "report", "--repo", ".", "--out", out).want(t, cli.ExitOK, "", "wrote the report of branch-office to ")
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("branch-office")) {
+		t.Errorf("the report does not name branch-office:\n%.600s", page)
 	}
 }

@@ -23,3 +23,9 @@ func TestExplain(t *testing.T) {
 	run(t, "explain", "Site").want(t, 0, "  networks               list of objects\n", "")
 	run(t, "explain", "Site.networks.poool").want(t, 1, "", `Site.networks has no field "poool"; its fields are: name, prefix`)
 }
+
+func TestPolicyInput(t *testing.T) {
+	r := run(t, "policy", "input", "--repo", example)
+	r.want(t, 0, `"entity": "address/home/router"`, "")
+	r.want(t, 0, `"version": 1`, "")
+}

@@ -108,8 +108,8 @@ func (v validation) text(s Streams) {
 		return
 	}
 	c := v.Counts
-	fmt.Fprintf(s.Out, "%s is valid: %d sites, %d tenants, %d networks, %d addresses, %d services, %d VPNs, %d clusters\n",
-		v.Name, c.Sites, c.Tenants, c.Networks, c.Addresses, c.Services, c.VPNs, c.Clusters)
+	fmt.Fprintf(s.Out, "%s is valid: %s, %s, %s, %s, %s, %s, %s\n", v.Name, plural(c.Sites, "site"), plural(c.Tenants, "tenant"),
+		plural(c.Networks, "network"), pluralEs(c.Addresses, "address"), plural(c.Services, "service"), plural(c.VPNs, "VPN"), plural(c.Clusters, "cluster"))
 }
 
 func withHint(p problemJSON) string {

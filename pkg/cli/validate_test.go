@@ -11,7 +11,7 @@ import (
 
 func TestValidateExampleText(t *testing.T) {
 	run(t, "validate", "--repo", example).want(t, 0,
-		"homelab is valid: 2 sites, 3 tenants, 15 networks, 8 addresses, 12 services, 2 VPNs, 1 clusters", "")
+		"homelab is valid: 2 sites, 3 tenants, 15 networks, 8 addresses, 12 services, 2 VPNs, 1 cluster\n", "")
 }
 
 // The counts are the seed table's (see pkg/load's TestExampleHoldsSeedTable) plus the cabin site.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -53,8 +54,24 @@ func writeAll[W any](outputs []extraOutput[W], write func(W, io.Writer) error) e
 	var errs []error
 	for _, o := range outputs {
 		if err := writeFile(o.path, func(w io.Writer) error { return write(o.writer, w) }); err != nil {
-			errs = append(errs, fmt.Errorf("writing the %s output to %s: %w; check that its folder exists and can be written", o.format, o.path, err))
+			errs = append(errs, fmt.Errorf("writing the %s output to %s: %w", o.format, o.path, writeError(o.path, err)))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// writeError says why a file could not be written in terms of the file and its folder, not of the
+// temporary file that writeFile writes first.
+func writeError(path string, err error) error {
+	dir := filepath.Dir(path)
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the folder %s does not exist; create it, or name a file in a folder that does", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("the folder %s cannot be written: permission denied", dir)
+	case errors.As(err, &pe):
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }

@@ -154,7 +154,7 @@ func TestNoChanges(t *testing.T) {
 	p := plan.Offline(plan.Targets{"home": objects(t, nsV1)}, plan.Targets{"home": objects(t, nsV1)})
 	var b bytes.Buffer
 	_ = plan.Text{}.Write(&b, p)
-	if p.HasChanges() || b.String() != "No changes. The cluster matches the plan.\n" {
+	if p.HasChanges() || b.String() != "No changes. The render matches the base's.\n" {
 		t.Errorf("got changes=%v:\n%s", p.HasChanges(), b.String())
 	}
 }

@@ -48,7 +48,10 @@ var symbols = map[Action]string{Create: "+", Update: "~", Delete: "-"}
 
 // countLine is the closing line of a human view, as terraform words it.
 func countLine(p *Plan) string {
-	if !p.HasChanges() {
+	switch {
+	case !p.HasChanges() && p.Mode == "offline":
+		return "No changes. The render matches the base's."
+	case !p.HasChanges():
 		return "No changes. The cluster matches the plan."
 	}
 	c := p.Counts

@@ -15,7 +15,7 @@ type Info struct {
 // fields is the reference's text, by Go type name and yaml field name. A field of the model that is
 // missing here fails TestEveryFieldDescribed, which names the key to add.
 var fields = map[string]Info{
-	"networkDoc.name":        {Doc: "The plan's name. Inventories, locks and reports name it, so that one plan never prunes another's objects.", Required: true, Label: true, Example: "name: homelab"},
+	"networkDoc.name":        {Doc: "The plan's name. Inventories and reports name it, so that one plan never prunes another's objects.", Required: true, Label: true, Example: "name: homelab"},
 	"networkDoc.description": {Doc: "A sentence for people; the report shows it."},
 	"networkDoc.components":  {Doc: "The versions and chart sources of what netops installs in each cluster. Left out, netops's built-in charts."},
 
@@ -114,7 +114,7 @@ var fields = map[string]Info{
 	"VPN.tenants":     {Doc: "The tenants allowed on the VPN.", Rules: "tenancy.vpn-grant"},
 	"VPN.sites":       {Doc: "The sites the VPN joins.", Renders: "the NetworkPolicies of LAN services it routes: the joined sites' networks"},
 	"VPN.routes":      {Doc: "The networks the VPN reaches: a LAN service in one of them admits the VPN's prefix and its sites' networks.", Renders: "the services' NetworkPolicies", Rules: "tenancy.vpn-reach"},
-	"VPN.mtu":         {Doc: "The tunnel's MTU, for people and the report; a site's link.mtu is what Weave reads."},
+	"VPN.mtu":         {Doc: "The tunnel's MTU: a site linked through the VPN counts the smaller of it and its link.mtu, which Weave's MTU follows.", Renders: "the weave-net DaemonSet's WEAVE_MTU, through weave.mtu 0"},
 
 	"Service.name":                  {Doc: "The Service's name.", Required: true, Label: true},
 	"Service.namespace":             {Doc: "The Service's namespace, one of its tenant's.", Required: true, Label: true, Rules: "tenancy.namespace"},
