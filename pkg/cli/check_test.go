@@ -11,14 +11,14 @@ import (
 )
 
 func TestCheckExample(t *testing.T) {
-	run(t, "check", "--repo", example).want(t, cli.ExitOK, "0 denies, 0 warnings, 0 excepted\n", "with 31 rules")
+	run(t, "check", "--repo", example).want(t, cli.ExitOK, "0 denies, 0 warnings, 0 excepted\n", "with 32 rules")
 }
 
 func TestCheckOutputs(t *testing.T) {
 	for _, c := range []struct{ format, inOut string }{
 		{"json", `"format_version": "1"`},
 		{"markdown", "### netops check: passed"},
-		{"junit", `<testsuite name="netops check ../../examples/homelab" tests="31" failures="0" skipped="0">`},
+		{"junit", `<testsuite name="netops check ../../examples/homelab" tests="32" failures="0" skipped="0">`},
 		{"sarif", `"version": "2.1.0"`},
 	} {
 		t.Run(c.format, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestCheckPlanError(t *testing.T) {
 }
 
 func TestPolicyTest(t *testing.T) {
-	run(t, "policy", "test").want(t, cli.ExitOK, "of 67 policy tests passed\n", "")
+	run(t, "policy", "test").want(t, cli.ExitOK, "of 68 policy tests passed\n", "")
 	run(t, "policy", "test", "-v").want(t, cli.ExitOK, "PASS builtin/cidr_test.rego:", "")
 }
 
@@ -159,7 +159,7 @@ test_cabin_name if naming.lan_name("router.cabin.lan")
 `)
 	r := run(t, "policy", "test", "--repo", dir)
 	r.want(t, cli.ExitFailure, "FAIL policies/naming_test.rego:7:1: homelab.naming_test.test_cabin_name\n", "")
-	r.want(t, cli.ExitFailure, "68 of 69 policy tests passed\n", "")
+	r.want(t, cli.ExitFailure, "69 of 70 policy tests passed\n", "")
 }
 
 func copyExample(t *testing.T) string {

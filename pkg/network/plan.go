@@ -49,9 +49,9 @@ type Cluster struct {
 	APIServers []netip.Prefix `yaml:"apiServers"`
 	// CNI is the network plugin, which decides the source address a pod sees for traffic that came
 	// through a LoadBalancer Service; defaults to weave, the only one so far.
-	CNI        CNI            `yaml:"cni"`
-	Weave      Weave          `yaml:"weave"`
-	DNS        DNS            `yaml:"dns"`
+	CNI   CNI   `yaml:"cni"`
+	Weave Weave `yaml:"weave"`
+	DNS   DNS   `yaml:"dns"`
 }
 
 // DNS says which DNS server serves the plan's DNS names, and where their ConfigMap goes.
@@ -191,7 +191,8 @@ type Service struct {
 	Selector     map[string]string `yaml:"selector"`    // defaults to app.kubernetes.io/name: Name
 	DNS          string            `yaml:"dns"`
 	// ExternalTrafficPolicy is the Service's: Local keeps the client's address, so that the
-	// NetworkPolicy of a LAN service tells clients apart; "" leaves Kubernetes's default, Cluster.
+	// NetworkPolicy of a LAN service tells clients apart; "" is Local for a LAN service and Cluster
+	// for an online one.
 	ExternalTrafficPolicy TrafficPolicy `yaml:"externalTrafficPolicy"`
 	// UsableBy are the other tenants whose networks may reach this LAN service, besides those its
 	// tenant's usableBy names.

@@ -45,6 +45,7 @@ var fields = map[string]Info{
 	"Cluster.apiServers":  {Doc: "The addresses the API servers advertise, the endpoints of the kubernetes Service: pods reach the API there once kube-proxy has translated the Service's IP.", Renders: "the tenant NetworkPolicies' egress to the API server", Rules: "cluster.api-servers", Example: "apiServers: [192.168.1.11/32, 192.168.1.12/32]"},
 	"Cluster.weave":       {Doc: "The Weave Net settings."},
 	"Cluster.dns":         {Doc: "Which DNS server serves the dns: names of the plan's addresses and services, and where their ConfigMap goes. The server's Deployment mounts the ConfigMap; see docs/dns.md.", Example: "dns: {server: coredns}"},
+	"Cluster.cni":         {Doc: "The network plugin, which decides the source address a pod sees for traffic that came in through a LAN Service with externalTrafficPolicy Cluster.", Default: "weave", Rules: "tenancy.client-address"},
 
 	"DNS.server":    {Doc: "pihole: custom.list, \"IP name\" lines; coredns: a file for the hosts plugin, the same lines; dnsmasq: host-record=name,IP lines; none: no records.", Default: "pihole", Renders: "one ConfigMap of DNS records in the cluster's shared target"},
 	"DNS.namespace": {Doc: "The namespace of the records' ConfigMap: one of a tenant's namespaces, or kube-system. A namespace no tenant uses renders nothing, with a warning.", Defaults: "pihole for pihole, kube-system for coredns, dnsmasq for dnsmasq"},
@@ -104,6 +105,7 @@ var fields = map[string]Info{
 	"Tenant.online":      {Doc: "Whether the tenant may expose services online.", Default: false, Rules: "tenancy.online-exposure"},
 	"Tenant.internet":    {Doc: "Whether the tenant's pods may reach every IPv4 address outside the private ranges and the plan's networks.", Default: false, Renders: "the tenant NetworkPolicies' internet egress rule"},
 	"Tenant.reaches":     {Doc: "Networks of other tenants that the tenant may reach.", Renders: "the tenant NetworkPolicies' egress rules", Rules: "tenancy.iot-reach"},
+	"Tenant.usableBy":    {Doc: "Other tenants whose networks may reach the tenant's LAN services, as a VPN carries them.", Renders: "the LAN Services' NetworkPolicies' client networks", Rules: "tenancy.reach-consent"},
 
 	"VPN.name":        {Doc: "The VPN's name; its prefix becomes the network vpn-<name>.", Required: true, Label: true},
 	"VPN.description": {Doc: "A sentence for people."},
@@ -126,10 +128,12 @@ var fields = map[string]Info{
 	"Service.sharingKey":            {Doc: "Services with the same key may share an IP, such as DNS over UDP and TCP.", Renders: "the metallb.io/allow-shared-ip annotation", Rules: "metallb.duplicate-service-ip"},
 	"Service.exposure":              {Doc: "lan or online.", Defaults: "the pool's exposure", Renders: "the Service's NetworkPolicy", Rules: "metallb.service-exposure, tenancy.online-exposure"},
 	"Service.ingressClass":          {Doc: "The ingress class whose Traefik instance serves the service."},
+	"Service.ingressPort":           {Doc: "The port, by name or number, that the service's IngressRoute goes to.", Defaults: "the port named http, else web, else the only port", Renders: "the IngressRoute's service port", Example: "ingressPort: http"},
 	"Service.ingress":               {Doc: "The service is the entrypoint of the Traefik instance for ingressClass: that instance's LoadBalancer takes this IP.", Default: false, Renders: "the Traefik instance's Service"},
 	"Service.selector":              {Doc: "The pod labels the Service selects.", Defaults: "app.kubernetes.io/name: <name>", Renders: "the Service's selector and its NetworkPolicy's podSelector"},
 	"Service.dns":                   {Doc: "A DNS name for the service's IP.", Renders: "a line of the DNS records ConfigMap"},
-	"Service.externalTrafficPolicy": {Doc: "Local keeps the client's address, so that the NetworkPolicy of a LAN service tells clients apart, at the price that only nodes running one of its pods take its traffic.", Defaults: "Kubernetes's, Cluster", Renders: "the Service's spec.externalTrafficPolicy"},
+	"Service.externalTrafficPolicy": {Doc: "Local keeps the client's address, so that the NetworkPolicy of a LAN service tells clients apart, at the price that only nodes running one of its pods take its traffic.", Defaults: "Local for a LAN service, Cluster for an online one", Renders: "the Service's spec.externalTrafficPolicy", Rules: "tenancy.client-address"},
+	"Service.usableBy":              {Doc: "Other tenants whose networks may reach this LAN service, besides those its tenant's usableBy names.", Renders: "the Service's NetworkPolicy's client networks", Rules: "tenancy.reach-consent"},
 
 	"Port.name":       {Doc: "The port's name."},
 	"Port.port":       {Doc: "The port number, 1 to 65535.", Required: true},

@@ -111,6 +111,8 @@ func (g *generator) value(f *Field, t reflect.Type) object {
 		return object{"type": "string", "pattern": addrPattern}
 	case t == prefixType:
 		return object{"type": "string", "pattern": prefixPattern}
+	case t == portRefType:
+		return object{"type": []string{"string", "integer"}}
 	case enums[t] != nil:
 		return object{"type": "string", "enum": enumValues(t)}
 	case isText(t):

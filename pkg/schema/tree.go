@@ -26,6 +26,7 @@ type Field struct {
 var (
 	addrType        = reflect.TypeFor[netip.Addr]()
 	prefixType      = reflect.TypeFor[netip.Prefix]()
+	portRefType     = reflect.TypeFor[network.PortRef]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
@@ -40,6 +41,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[network.PoolMode]():      names(network.PoolModes),
 	reflect.TypeFor[network.TrafficPolicy](): names(network.TrafficPolicies),
 	reflect.TypeFor[network.DNSServer]():     names(network.DNSServers),
+	reflect.TypeFor[network.CNI]():           names(network.CNIs),
 }
 
 // Unlisted are the types of fields that read themselves from text and of which the schema knows no
@@ -52,7 +54,7 @@ func Unlisted() []string {
 			for t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 				t = deref(t.Elem())
 			}
-			if isText(t) && t.Kind() == reflect.String && enums[t] == nil {
+			if isText(t) && t.Kind() == reflect.String && enums[t] == nil && t != portRefType {
 				out = append(out, f.Path+" ("+t.String()+")")
 			}
 		})
@@ -151,6 +153,8 @@ func typeName(t reflect.Type) (string, []string) {
 		return "IP address", nil
 	case t == prefixType:
 		return "prefix", nil
+	case t == portRefType:
+		return "port name or number", nil
 	case enums[t] != nil:
 		return "string", enums[t]
 	case isText(t):
