@@ -13,7 +13,6 @@ import (
 	"github.com/netops/netops/pkg/render"
 )
 
-
 // rendered is the homelab's render, as netops gives it.
 func rendered(t *testing.T) *render.Result {
 	t.Helper()
