@@ -11,6 +11,7 @@ import (
 
 	"github.com/netops/netops/pkg/policy"
 	"github.com/netops/netops/pkg/policy/report"
+	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/source"
 )
 
@@ -83,9 +84,19 @@ func runCheck(ctx context.Context, s Streams, f checkFlags) error {
 func checkRepo(ctx context.Context, repo *source.Repo, f checkFlags) (*policy.Result, source.Revision, error) {
 	head, engine, res, err := checkHead(ctx, repo, f.repo, f.rev)
 	if err == nil && f.base != "" {
-		_, err = compareBase(ctx, repo, engine, res, f.base)
+		_, err = compareMergeBase(ctx, repo, engine, res, f.base, f.rev)
 	}
 	return res, head.Rev, err
+}
+
+// compareMergeBase compares res with the plan where the change branched off base, as plan does: a
+// deny that base fixed after the branch point is not the change's own.
+func compareMergeBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, base, rev string) (loaded, error) {
+	mb, err := repo.MergeBase(ctx, base, headRev(rev))
+	if err != nil {
+		return loaded{}, err
+	}
+	return compareBase(ctx, repo, engine, res, mb)
 }
 
 // checkHead loads the plan at rev and checks it with the repo's policies at that revision.
@@ -98,8 +109,21 @@ func checkHead(ctx context.Context, repo *source.Repo, name, rev string) (loaded
 	if err != nil {
 		return head, nil, nil, fmt.Errorf("the policies of %s:\n%w", name, err)
 	}
-	res, err := engine.Check(ctx, head.Plan)
+	res, err := checkLoaded(ctx, engine, head)
 	return head, engine, res, err
+}
+
+// checkLoaded checks a loaded plan, with its rendered objects as input.rendered when a policy reads
+// them: the plan is rendered only then.
+func checkLoaded(ctx context.Context, engine *policy.Engine, l loaded) (*policy.Result, error) {
+	if !engine.ReadsRendered() || l.FS == nil {
+		return engine.Check(ctx, l.Plan)
+	}
+	r, err := renderLoaded(ctx, l, false)
+	if err != nil {
+		return nil, fmt.Errorf("rendering for the policies that read input.rendered: %w", err)
+	}
+	return engine.Check(ctx, l.Plan, policy.WithRendered(render.PolicyInput(r)))
 }
 
 // compareBase checks the plan at base with the head's policies, so that a finding is new only when the
@@ -109,7 +133,7 @@ func compareBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, 
 	if err != nil {
 		return loaded{}, fmt.Errorf("reading the base: %w", err)
 	}
-	baseRes, err := engine.Check(ctx, old.Plan)
+	baseRes, err := checkLoaded(ctx, engine, old)
 	if err != nil {
 		return loaded{}, fmt.Errorf("checking the base: %w", err)
 	}

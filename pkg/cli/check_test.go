@@ -91,7 +91,7 @@ func TestCheckBaseMarkdown(t *testing.T) {
 
 func TestCheckBaseMissing(t *testing.T) {
 	dir := exampleRepo(t)
-	run(t, "check", "--repo", dir, "--base", "no-such-branch").want(t, cli.ExitFailure, "", "reading the base")
+	run(t, "check", "--repo", dir, "--base", "no-such-branch").want(t, cli.ExitFailure, "", `revision "no-such-branch" not found`)
 }
 
 // naming is a repo policy that wants every address's DNS name under a LAN domain from a data file.
@@ -182,4 +182,65 @@ func replaceIn(t *testing.T, dir, name, old, new string) {
 		t.Fatalf("%s does not hold %q once", name, old)
 	}
 	writeFile(t, dir, name, strings.Replace(string(b), old, new, 1))
+}
+
+// TestCheckBaseIsTheMergeBase: a deny that main fixed after the change branched off is not the
+// change's own, so check --base main passes the change as plan and report judge it.
+func TestCheckBaseIsTheMergeBase(t *testing.T) {
+	dir := exampleRepo(t)
+	replaceIn(t, dir, "cluster.yaml", "ipAllocRange: 10.244.0.0/16", "ipAllocRange: 10.32.0.0/12")
+	commitAll(t, dir, "a Weave range of its own")
+	git(t, dir, "checkout", "-q", "-b", "change")
+	replaceIn(t, dir, "sites/cabin.yaml", "A holiday cabin", "A small holiday cabin")
+	commitAll(t, dir, "reword the cabin")
+	git(t, dir, "checkout", "-q", "main")
+	replaceIn(t, dir, "cluster.yaml", "ipAllocRange: 10.32.0.0/12", "ipAllocRange: 10.244.0.0/16")
+	commitAll(t, dir, "fix the Weave range")
+
+	r := run(t, "check", "--repo", dir, "--rev", "change", "--base", "main")
+	r.want(t, cli.ExitOK, "deny cluster.weave-range cluster/homelab", "")
+	r.want(t, cli.ExitOK, "[existing]\n1 deny, 0 warnings, 0 excepted\n", "")
+}
+
+// lanOnly is a repo policy over the rendered objects: the media namespace's Services stay off the
+// online pool's addresses.
+const lanOnly = `package homelab.media
+
+# METADATA
+# title: Media stays on the LAN
+# custom:
+#   id: rendered.media-lan
+deny contains {"rule": "rendered.media-lan", "entity": sprintf("service/%s/%s", [o.metadata.namespace, o.metadata.name]), "msg": sprintf("%s renders for %s as a %s Service", [o.metadata.name, target, o.spec.type])} if {
+	some target, objects in input.rendered
+	some o in objects
+	o.kind == "Service"
+	o.metadata.namespace == "media"
+	o.spec.type == "LoadBalancer"
+}
+`
+
+// TestCheckRepoPolicyReadsRendered: a repo policy that reads input.rendered gets the render's objects.
+func TestCheckRepoPolicyReadsRendered(t *testing.T) {
+	dir := copyExample(t)
+	writeFile(t, dir, "policies/rendered.rego", lanOnly)
+	writeFile(t, dir, "policies/readme.rego", readmeRule(t))
+	r := run(t, "check", "--repo", dir)
+	r.want(t, cli.ExitFindings, "deny rendered.media-lan service/media/plex: plex renders for home as a LoadBalancer Service\n", "")
+	r.want(t, cli.ExitFindings, "", " rules: 1 deny, 0 warnings") // the README's rendered.fixed-ip holds for the homelab
+}
+
+// readmeRule is the rule over rendered objects that policies/README.md shows.
+func readmeRule(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../policies/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(b), "### Rules over the rendered objects")
+	_, rest, _ = strings.Cut(rest, "```rego\n")
+	rule, _, ok := strings.Cut(rest, "```")
+	if !ok || !strings.Contains(rule, "rendered.fixed-ip") {
+		t.Fatal("policies/README.md shows no rego rule over input.rendered")
+	}
+	return rule
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/netops/netops/pkg/policy"
 	"github.com/netops/netops/pkg/report"
 	"github.com/netops/netops/pkg/source"
 )
@@ -73,23 +72,13 @@ func buildReport(ctx context.Context, repo *source.Repo, f reportFlags) (*report
 	}
 	opts := []report.Option{report.WithSource(at(repoLabel(f.repo), head.Rev)), report.WithFindings(res)}
 	if f.base != "" {
-		base, err := reportBase(ctx, repo, engine, res, f)
+		base, err := compareMergeBase(ctx, repo, engine, res, f.base, f.rev)
 		if err != nil {
 			return nil, head.Rev, err
 		}
 		opts = append(opts, report.WithBase(base.Plan, describeRev(base.Rev, f.base)))
 	}
 	return report.New(head.Plan, opts...), head.Rev, nil
-}
-
-// reportBase reads the plan at the merge base of --base and --rev, checks it with the head's
-// policies and marks the head's findings new or existing.
-func reportBase(ctx context.Context, repo *source.Repo, engine *policy.Engine, res *policy.Result, f reportFlags) (loaded, error) {
-	mb, err := repo.MergeBase(ctx, f.base, headRev(f.rev))
-	if err != nil {
-		return loaded{}, err
-	}
-	return compareBase(ctx, repo, engine, res, mb)
 }
 
 // writeReport writes the page to stdout for "-", or else whole or not at all to the file out.

@@ -24,6 +24,8 @@ type Engine struct {
 	now     time.Time
 	// undeclared are the repo's rules without a custom.id.
 	undeclared []Undeclared
+	// readsRendered: some rule reads input.rendered.
+	readsRendered bool
 }
 
 // output is one rule whose results the query collects, such as data.netops.cidr.deny.
@@ -61,6 +63,7 @@ func New(ctx context.Context, repo fs.FS, opts ...Option) (*Engine, error) {
 	e.outputs = outputs(c)
 	e.rules = catalog(c)
 	e.undeclared = undeclared(c)
+	e.readsRendered = readsRendered(c)
 	r := rego.New(rego.Compiler(c), rego.Query(queryText(e.outputs)), rego.Store(inmem.NewFromObject(m.data)))
 	if e.query, err = r.PrepareForEval(ctx); err != nil {
 		return nil, opaErrors(err)
