@@ -54,7 +54,7 @@ func TestBadRepos(t *testing.T) {
 //	want: sites/home.yaml:12      a text the output must hold (any number)
 //	empty                         start from an empty folder instead of examples/homelab
 //	replace: FILE|OLD|NEW         replace the one OLD in FILE by NEW (\n for a newline)
-//	gen: FILE KIND N [PREFIX]     generate FILE: brackets, keys, docs or bytes, N of them
+//	gen: FILE KIND N               generate FILE: brackets, keys, flowkeys, docs or bytes, N of them
 //	fifo: FILE / mkdir: FILE / symlink: FILE TARGET
 //	git                           commit the repo with the git CLI before the run
 //	env: NAME=VALUE
@@ -187,6 +187,12 @@ func generate(repo string, f []string) error {
 		for i := range n {
 			fmt.Fprintf(&b, "unknown%d: x\n", i)
 		}
+	case "flowkeys":
+		b.WriteString("{apiVersion: netops.dev/v1alpha1, kind: Service, name: big")
+		for i := range n {
+			fmt.Fprintf(&b, ", k%d: x", i)
+		}
+		b.WriteString("}\n")
 	case "docs":
 		for i := range n {
 			fmt.Fprintf(&b, "---\napiVersion: netops.dev/v1alpha1\nkind: Exception\nname: e%d\n", i)

@@ -80,11 +80,19 @@ func (r *resolver) mtu(pos network.Pos, what string, mtu int) {
 	}
 }
 
-// dnsName checks a name that pihole writes into its records, which must be one RFC 1123 name.
+// dnsName checks a name that pihole writes into its records, which must be one RFC 1123 name: at most
+// 253 characters, in labels of at most 63.
 func (r *resolver) dnsName(pos network.Pos, name string) {
-	if name != "" {
-		r.k8s(pos, "dns name", name, validation.IsDNS1123Subdomain(strings.ToLower(name)))
+	if name == "" {
+		return
 	}
+	problems := validation.IsDNS1123Subdomain(strings.ToLower(name))
+	for _, label := range strings.Split(name, ".") {
+		if len(problems) == 0 && len(label) > validation.DNS1123LabelMaxLength {
+			problems = append(problems, "each label "+validation.MaxLenError(validation.DNS1123LabelMaxLength))
+		}
+	}
+	r.k8s(pos, "dns name", name, problems)
 }
 
 // k8s records the problems Kubernetes's validation found in a value, quoted so that no byte of it

@@ -105,7 +105,7 @@ func (r *resolver) name(pos network.Pos, what, name string) bool {
 		r.errs.add(pos, "add name:", "%s has no name", what)
 	case !isDNSLabel(name):
 		r.errs.add(pos, "use lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit",
-			"%s name %q is not a DNS label", what, name)
+			"%s name %s is not a DNS label", what, quote(name))
 	default:
 		return true
 	}
