@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/netops/netops/pkg/policy"
+	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/policy/report"
 	"github.com/netops/netops/pkg/source"
 )
@@ -94,12 +96,30 @@ func checkHead(ctx context.Context, repo *source.Repo, name, rev string) (loaded
 	if err != nil {
 		return loaded{}, nil, nil, err
 	}
+	if err := overlaySecrets(ctx, head); err != nil {
+		return head, nil, nil, err
+	}
 	engine, err := policy.New(ctx, head.FS)
 	if err != nil {
 		return head, nil, nil, fmt.Errorf("the policies of %s:\n%w", name, err)
 	}
 	res, err := engine.Check(ctx, head.Plan)
 	return head, engine, res, err
+}
+
+// overlaySecrets refuses a Secret with a value that an overlay adds or patches in, as render and plan
+// do: it renders the plan offline when the repo has overlays, and returns the render's SecretError.
+// Other render errors are left to render and plan, which report them.
+func overlaySecrets(ctx context.Context, l loaded) error {
+	if _, err := fs.Stat(l.FS, "overlays"); err != nil {
+		return nil
+	}
+	_, err := renderLoaded(ctx, l, true)
+	var secret *render.SecretError
+	if errors.As(err, &secret) {
+		return err
+	}
+	return nil
 }
 
 // compareBase checks the plan at base with the head's policies, so that a finding is new only when the
