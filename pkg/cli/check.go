@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netops/netops/pkg/policy"
-	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/policy/report"
+	"github.com/netops/netops/pkg/render"
 	"github.com/netops/netops/pkg/source"
 )
 
