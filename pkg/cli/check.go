@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -105,6 +106,9 @@ func checkHead(ctx context.Context, repo *source.Repo, name, rev string) (loaded
 	if err != nil {
 		return loaded{}, nil, nil, err
 	}
+	if err := overlaySecrets(ctx, head); err != nil {
+		return head, nil, nil, err
+	}
 	engine, err := policy.New(ctx, head.FS)
 	if err != nil {
 		return head, nil, nil, fmt.Errorf("the policies of %s:\n%w", name, err)
@@ -124,6 +128,21 @@ func checkLoaded(ctx context.Context, engine *policy.Engine, l loaded) (*policy.
 		return nil, fmt.Errorf("rendering for the policies that read input.rendered: %w", err)
 	}
 	return engine.Check(ctx, l.Plan, policy.WithRendered(render.PolicyInput(r)))
+}
+
+// overlaySecrets refuses a Secret with a value that an overlay adds or patches in, as render and plan
+// do: it renders the plan offline when the repo has overlays, and returns the render's SecretError.
+// Other render errors are left to render and plan, which report them.
+func overlaySecrets(ctx context.Context, l loaded) error {
+	if _, err := fs.Stat(l.FS, "overlays"); err != nil {
+		return nil
+	}
+	_, err := renderLoaded(ctx, l, true)
+	var secret *render.SecretError
+	if errors.As(err, &secret) {
+		return err
+	}
+	return nil
 }
 
 // compareBase checks the plan at base with the head's policies, so that a finding is new only when the

@@ -102,6 +102,55 @@ func TestOverlaySecret(t *testing.T) {
 	}
 }
 
+// TestOverlaySecretFields checks that every field of a Secret that can carry a value is refused, with
+// the field named and the value never shown, and that a Secret of names, labels and type is not.
+func TestOverlaySecretFields(t *testing.T) {
+	const head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: plex-token\n  namespace: media\n"
+	cases := []struct{ name, secret, field string }{
+		{"last-applied", head + "  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{\"data\":{\"token\":\"aHVudGVyMg==\"}}'\n",
+			`metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`},
+		{"any annotation", head + "  annotations:\n    note: hunter2\n", `metadata.annotations["note"]`},
+		{"data", head + "data:\n  token: aHVudGVyMg==\n", "data"},
+		{"stringData", head + "stringData:\n  token: hunter2\n", "stringData"},
+		{"other field", head + "spec:\n  token: hunter2\n", "spec"},
+		{"managedFields", head + "  managedFields:\n  - manager: hunter2\n", "metadata.managedFields"},
+		{"type not a word", head + "type: {token: hunter2}\n", "type"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := withRepo(secretOverlay(c.secret))
+			var bad *render.SecretError
+			if !errors.As(err, &bad) || bad.Field != c.field || bad.Object != "Secret/media/plex-token" {
+				t.Fatalf("got %v (%d targets), want a SecretError for field %s", err, len(targetsOf(res)), c.field)
+			}
+			if bad.Pos.String() != "overlays/home/kustomization.yaml" {
+				t.Errorf("the error is at %s, want the overlay's kustomization.yaml", bad.Pos)
+			}
+			if msg := err.Error(); strings.Contains(msg, "hunter2") || strings.Contains(msg, "aHVudGVyMg") {
+				t.Errorf("the error shows the secret value: %s", msg)
+			}
+		})
+	}
+	res, err := withRepo(secretOverlay(head + "  labels:\n    app: plex\n  annotations:\n    helm.sh/resource-policy: keep\ntype: Opaque\n"))
+	if err != nil || len(res.Targets) == 0 {
+		t.Errorf("a Secret of names, labels and type: got %v, want it rendered", err)
+	}
+}
+
+func secretOverlay(secret string) fstest.MapFS {
+	return fstest.MapFS{
+		"overlays/home/kustomization.yaml": {Data: []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [secret.yaml]\n")},
+		"overlays/home/secret.yaml":        {Data: []byte(secret)},
+	}
+}
+
+func targetsOf(res *render.Result) []*render.Target {
+	if res == nil {
+		return nil
+	}
+	return res.Targets
+}
+
 func withRepo(repo fs.FS) (*render.Result, error) {
 	p, err := loadPlan()
 	if err != nil {

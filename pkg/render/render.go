@@ -95,26 +95,10 @@ func (r *renderer) build(ctx context.Context, t *Target) error {
 		err = r.overlay(t)
 	}
 	if err == nil {
-		err = checkSecrets(t)
+		err = CheckSecrets(t.Name, t.Objects)
 	}
 	sortObjects(t.Objects)
 	return err
-}
-
-// checkSecrets makes sure that no Secret of the target carries a value: secrets stay out of the
-// network repo, and so out of what netops prints and applies.
-func checkSecrets(t *Target) error {
-	for _, o := range t.Objects {
-		if o.GetAPIVersion() != "v1" || o.GetKind() != "Secret" {
-			continue
-		}
-		for _, field := range []string{"data", "stringData"} {
-			if _, found := o.Object[field]; found {
-				return &ObjectError{Object: refOf(o), Err: fmt.Errorf("a Secret with %s in target %s; netops never renders secret values, so create the Secret outside the network repo and reference it", field, t.Name)}
-			}
-		}
-	}
-	return nil
 }
 
 // clusterTarget renders what a cluster's sites share.
