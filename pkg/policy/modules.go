@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -210,20 +210,11 @@ func merge(data map[string]any, keys []string, v any) string {
 	if !ok {
 		return "a data file holds an object of keys and values"
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if _, taken := data[k]; taken {
 			return "key " + k + " is already set by another data file"
 		}
 		data[k] = obj[k]
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

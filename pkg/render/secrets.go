@@ -2,7 +2,8 @@ package render
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -59,7 +60,7 @@ func CheckSecrets(target string, objs []*unstructured.Unstructured) error {
 
 // valueField is the first field of a Secret, in sorted order, that is not one of its names.
 func valueField(secret map[string]any) string {
-	for _, k := range sortedKeys(secret) {
+	for _, k := range slices.Sorted(maps.Keys(secret)) {
 		if !secretKeys[k] {
 			return k
 		}
@@ -70,25 +71,16 @@ func valueField(secret map[string]any) string {
 		}
 	}
 	meta, _ := secret["metadata"].(map[string]any)
-	for _, k := range sortedKeys(meta) {
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
 		if !secretMetadata[k] {
 			return "metadata." + k
 		}
 	}
 	annotations, _ := meta["annotations"].(map[string]any)
-	for _, k := range sortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		if !secretAnnotations[k] {
 			return fmt.Sprintf("metadata.annotations[%+q]", k)
 		}
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
