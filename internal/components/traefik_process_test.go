@@ -1,26 +1,25 @@
 package components_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"regexp"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/netops/netops/internal/components"
 )
 
 // traefikProcess is one Traefik instance run out of cluster with its rendered args.
 type traefikProcess struct {
+	*components.Process
 	ports map[int64]int // the loopback port of each container port
-	log   *lockedBuffer
 }
 
 // The rendered entrypoint args: --entryPoints.NAME.address=:PORT/tcp.
@@ -68,19 +67,12 @@ func freePort(t *testing.T) int {
 // startTraefik runs the binary with args and stops it, by its PID, when the test ends.
 func startTraefik(t *testing.T, bin string, args []string, ports map[int64]int) *traefikProcess {
 	t.Helper()
-	p := &traefikProcess{ports: ports, log: &lockedBuffer{}}
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = p.log, p.log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+	proc, err := components.Start("traefik", bin, args, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-done
-	})
-	return p
+	t.Cleanup(proc.Stop)
+	return &traefikProcess{Process: proc, ports: ports}
 }
 
 // get fetches path from the loopback port of a container port, as a kubelet probe would.
@@ -110,7 +102,7 @@ func (p *traefikProcess) probe(t *testing.T, name string, probe map[string]any) 
 		}
 		last = fmt.Sprintf("%d %s %v", code, body, err)
 	}
-	t.Fatalf("%s: GET :%d%s did not answer 2xx within 30 s (last: %s)\n%s", name, port, path, last, p.log)
+	t.Fatalf("%s: GET :%d%s did not answer 2xx within 30 s (last: %s)\n%s", name, port, path, last, p.Tail(3000))
 }
 
 // router is the part of an entry of Traefik's /api/http/routers that the test reads.
@@ -131,22 +123,4 @@ func (p *traefikProcess) routers(apiPort int64) ([]router, error) {
 	}
 	var out []router
 	return out, json.Unmarshal(body, &out)
-}
-
-// lockedBuffer collects a process's output from its two streams.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

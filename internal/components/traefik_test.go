@@ -53,7 +53,7 @@ func TestTraefikInstancesKeepTheirRoutes(t *testing.T) {
 			}
 			got := waitRouters(t, p, ports, want[class])
 			if diff := cmp.Diff(want[class], got); diff != "" {
-				t.Errorf("%s serves other routes than those of its class (-want +got):\n%s\n%s", class, diff, p.log)
+				t.Errorf("%s serves other routes than those of its class (-want +got):\n%s\n%s", class, diff, p.Tail(3000))
 			}
 		})
 	}
@@ -175,7 +175,7 @@ func waitRouters(t *testing.T, p *traefikProcess, ports map[int64]int, want []st
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
 		routers, err := p.routers(8080)
 		if err != nil {
-			t.Fatalf("%v\n%s", err, p.log)
+			t.Fatalf("%v\n%s", err, p.Tail(3000))
 		}
 		got = got[:0]
 		for _, r := range routers {
