@@ -17,8 +17,8 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/netops/netops/internal/testcluster"
 	"github.com/netops/netops/pkg/render"
 )
 
@@ -68,9 +68,8 @@ func startTraefikAPIServer(t *testing.T, accounts ...string) *traefikAPIServer {
 	if err := os.WriteFile(tokenFile, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	api := &envtest.APIServer{}
-	api.Configure().Set("service-cluster-ip-range", "127.200.0.0/24").Set("token-auth-file", tokenFile)
-	env := &envtest.Environment{ControlPlane: envtest.ControlPlane{APIServer: api}}
+	env := testcluster.New("", "")
+	env.ControlPlane.GetAPIServer().Configure().Set("token-auth-file", tokenFile)
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatalf("starting the control plane: %v", err)

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,7 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/netops/netops/internal/testcluster"
 )
 
 // emptyCluster starts a control plane of the test's own, with nothing applied yet, and returns its
@@ -23,22 +23,12 @@ func emptyCluster(t *testing.T) (string, client.Client) {
 		t.Fatal("KUBEBUILDER_ASSETS is not set. This test runs against a real kube-apiserver and etcd: " +
 			"run `make testenv`, then export KUBEBUILDER_ASSETS=\"$(hack/testenv/build.sh)\"")
 	}
-	env := &envtest.Environment{}
-	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", "127.200.0.0/24")
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("starting the control plane: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	c, err := client.New(cfg, client.Options{})
+	c, err := testcluster.Start(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	kc := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kc, env.KubeConfig, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return kc, c
+	t.Cleanup(func() { _ = c.Env.Stop() })
+	return c.KubeConfig, c.Client
 }
 
 // TestFirstApplyFailsNamingWhatIsNotReady applies every target to an empty cluster in which no pod
